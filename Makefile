@@ -1,0 +1,152 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# EvOS: one entry point for build, demo, test and kernel patch handling.
+#
+#   make            build the kernel, libbpf, bpftool, BPF objects, evosctl
+#                   and the selftests
+#   make test       host tests, then the kselftests in the EvOS guest (TAP)
+#   make demo       boot the guest and show the pipeline at work
+#   make env        shell assignments for writing your own EvOS programs
+#   make kernel     build only the kernel
+#   make kernel-patches  turn edits made in the unpacked kernel tree into
+#                   kernel/patches/ and overlay files
+#   make kernel-reset    drop edits made in the unpacked kernel tree
+#   make clean      remove the work tree's build outputs
+
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+export EVOS_CACHE ?= $(HOME)/.cache/evos
+TARBALL := /usr/src/linux-source-6.12.tar.xz
+
+CLANG := clang-19
+LLVM_STRIP := llvm-strip-19
+CFLAGS_USER := -O2 -g -Wall -Wextra -Werror -std=gnu11
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+# Kernel-side paths (EVOS_KSRC, EVOS_KOBJ, ...) depend on the pinned base's
+# checksum; they are recomputed whenever the base changes.
+-include $(BUILD)/paths.mk
+
+$(BUILD)/paths.mk: $(TARBALL) tools/evos/ktree
+	$(Q)mkdir -p $(BUILD)
+	$(Q)tools/evos/ktree vars | sed 's/=/ := /' > $@
+
+$(TARBALL):
+	$(Q)tools/evos/deps
+
+TOOLS := $(EVOS_KDIR)/tools
+LIBBPF_A := $(TOOLS)/libbpf/libbpf.a
+LIBBPF_INC := $(TOOLS)/libbpf/root/include
+BPFTOOL := $(TOOLS)/bpftool/bpftool
+BZIMAGE := $(EVOS_KOBJ)/arch/x86/boot/bzImage
+VMLINUX_H := $(BUILD)/vmlinux.h
+BPF_INC := $(TOP)/bpf/include
+
+.PHONY: all deps kernel tools bpf evosctl selftests test test-host test-guest \
+	demo env kernel-patches kernel-reset kernel-status clean FORCE
+
+all: kernel tools bpf evosctl selftests
+
+deps:
+	$(Q)tools/evos/deps
+
+# --- kernel ---------------------------------------------------------------
+
+kernel: deps
+	$(Q)tools/evos/kbuild
+
+$(BZIMAGE) $(EVOS_KOBJ)/vmlinux: kernel
+
+kernel-patches:
+	$(Q)tools/evos/ktree patches
+
+kernel-reset:
+	$(Q)tools/evos/ktree reset
+
+kernel-status:
+	$(Q)tools/evos/ktree status
+
+# --- libbpf and bpftool from the pinned tree --------------------------------
+
+tools: $(LIBBPF_A) $(BPFTOOL)
+
+$(LIBBPF_A): | deps
+	$(Q)tools/evos/ktree prepare
+	$(Q)mkdir -p $(TOOLS)/libbpf
+	$(Q)$(MAKE) -s -C $(EVOS_KSRC)/tools/lib/bpf OUTPUT=$(TOOLS)/libbpf/ \
+		BUILD_STATIC_ONLY=1 DESTDIR=$(TOOLS)/libbpf/root prefix= \
+		$(TOOLS)/libbpf/libbpf.a install_headers >/dev/null
+
+$(BPFTOOL): | deps
+	$(Q)tools/evos/ktree prepare
+	$(Q)mkdir -p $(TOOLS)/bpftool
+	$(Q)$(MAKE) -s -C $(EVOS_KSRC)/tools/bpf/bpftool OUTPUT=$(TOOLS)/bpftool/ \
+		CLANG=$(CLANG) LLVM_STRIP=$(LLVM_STRIP) >/dev/null
+
+$(VMLINUX_H): $(EVOS_KOBJ)/vmlinux $(BPFTOOL)
+	$(Q)mkdir -p $(BUILD)
+	$(Q)$(BPFTOOL) btf dump file $(EVOS_KOBJ)/vmlinux format c > $@.tmp
+	$(Q)mv $@.tmp $@
+
+# --- BPF objects and skeletons ----------------------------------------------
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+	-I$(BUILD) -I$(LIBBPF_INC) -I$(BPF_INC)
+
+bpf: $(BPF_OBJS)
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) $(LIBBPF_A) $(wildcard $(BPF_INC)/*.h)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o $(BPFTOOL)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp
+	$(Q)mv $@.tmp $@
+
+# --- evosctl --------------------------------------------------------------
+
+EVOSCTL := $(BUILD)/evosctl
+EVOSCTL_SRCS := $(wildcard tools/evos/evosctl/*.c)
+JSON_WRITER := $(EVOS_KSRC)/tools/bpf/bpftool/json_writer.c
+USER_CFLAGS := $(CFLAGS_USER) -I$(LIBBPF_INC) -I$(EVOS_KSRC)/tools/bpf/bpftool \
+	-I$(EVOS_KSRC)/tools/include/uapi -I$(TOP)/tools/evos/evosctl
+USER_LIBS := $(LIBBPF_A) -lelf -lz -lzstd
+
+evosctl: $(EVOSCTL)
+
+$(EVOSCTL): $(EVOSCTL_SRCS) $(wildcard tools/evos/evosctl/*.h) $(LIBBPF_A)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $(EVOSCTL_SRCS) $(JSON_WRITER) $(USER_LIBS)
+
+# --- selftests ------------------------------------------------------------
+
+include selftests/evos/Makefile.inc
+
+# --- tests and demo -------------------------------------------------------
+
+# Runs the host tests, then one guest boot for the kselftests; prints TAP
+# and a last line "N passed, N failed".  T=name runs one test alone.
+test: all
+	$(Q)tools/evos/run-tests $(if $(T),--only $(T))
+
+demo: all
+	$(Q)tools/evos/vm -- $(TOP)/tools/evos/demo
+
+env: $(BUILD)/paths.mk
+	@echo "EVOS_BZIMAGE=$(BZIMAGE)"
+	@echo "EVOS_VMLINUX=$(EVOS_KOBJ)/vmlinux"
+	@echo "EVOS_VMLINUX_H=$(VMLINUX_H)"
+	@echo "EVOS_BPFTOOL=$(BPFTOOL)"
+	@echo "EVOS_LIBBPF_INCLUDE=$(LIBBPF_INC)"
+	@echo "EVOS_LIBBPF_A=$(LIBBPF_A)"
+	@echo "EVOS_CLANG=$$(command -v $(CLANG) || echo $(CLANG))"
+	@echo "EVOS_BPF_INCLUDE=$(BPF_INC)"
+	@echo "EVOS_EVOSCTL=$(EVOSCTL)"
+	@echo "EVOS_VM=$(TOP)/tools/evos/vm"
+	@echo "EVOS_KSRC=$(EVOS_KSRC)"
+
+clean:
+	$(Q)rm -rf $(BUILD)

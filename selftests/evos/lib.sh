@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# TAP and network namespace helpers for the EvOS shell selftests.
+# Source it; it expects EVOS_TOP and EVOS_BUILD (run_kselftests sets them).
+
+: "${EVOS_TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${EVOS_BUILD:=$EVOS_TOP/build}"
+EVOSCTL=${EVOSCTL:-$EVOS_BUILD/evosctl}
+BPF_OBJ_DIR=$EVOS_BUILD/bpf
+
+tap_n=0
+tap_failed=0
+
+tap_plan() { echo "1..$1"; }
+
+# ok DESC / not_ok DESC / skip DESC REASON
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+not_ok() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_n - $*"; }
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
+
+# check DESC CMD...: one result, from CMD's exit status.
+check()
+{
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# check_eq DESC GOT WANT
+check_eq()
+{
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		echo "#   got:  '$2'"
+		echo "#   want: '$3'"
+	fi
+}
+
+# check_fails DESC MSG CMD...: CMD must fail and print MSG (a fixed string)
+# on its standard error or output.
+check_fails()
+{
+	local desc=$1 msg=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne 0 ] && grep -qF -- "$msg" <<< "$out"; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		echo "#   exit status $rc, output:"
+		sed 's/^/#     /' <<< "$out"
+		echo "#   wanted a failure mentioning: $msg"
+	fi
+}
+
+tap_done() { [ "$tap_failed" -eq 0 ]; }
+
+# veth_pair NS_A NS_B: veth pair a0 (in NS_A, 10.9.0.1) - b0 (in NS_B,
+# 10.9.0.2), with static neighbours so that no ARP is needed.
+veth_pair()
+{
+	local a=$1 b=$2 qa=${3:-1}
+	ip netns add "$a" || return 1
+	ip netns add "$b" || return 1
+	ip -n "$a" link add a0 numtxqueues "$qa" numrxqueues "$qa" type veth \
+		peer name b0 netns "$b" numtxqueues "$qa" numrxqueues "$qa" || return 1
+	ip -n "$a" addr add 10.9.0.1/24 dev a0
+	ip -n "$b" addr add 10.9.0.2/24 dev b0
+	ip -n "$a" link set lo up
+	ip -n "$b" link set lo up
+	ip -n "$a" link set a0 up
+	ip -n "$b" link set b0 up
+	ip netns exec "$a" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec "$b" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	local mac_a mac_b
+	mac_a=$(ip -n "$a" -br link show a0 | awk '{print $3}')
+	mac_b=$(ip -n "$b" -br link show b0 | awk '{print $3}')
+	ip -n "$a" neigh add 10.9.0.2 lladdr "$mac_b" dev a0 nud permanent
+	ip -n "$b" neigh add 10.9.0.1 lladdr "$mac_a" dev b0 nud permanent
+}
+
+veth_cleanup()
+{
+	local ns
+	for ns in "$@"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	return 0
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * evosctl - control the EvOS data path: load BPF objects, attach them,
+ * and read their counters.
+ */
+#ifndef __EVOSCTL_H
+#define __EVOSCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "json_writer.h"
+
+#define EVOSCTL_VERSION		"0.1"
+#define EVOS_PIN_ROOT_DEFAULT	"/sys/fs/bpf/evos"
+
+/* Exit statuses: 0 on success, 1 when the operation failed, 2 on bad usage. */
+#define EXIT_USAGE	2
+
+extern bool json_output;
+extern json_writer_t *json_wtr;
+extern const char *pin_root;
+
+struct cmd {
+	const char *name;
+	int (*func)(int argc, char **argv);
+};
+
+int cmd_select(const struct cmd *cmds, int argc, char **argv,
+	       int (*help)(int argc, char **argv), const char *where);
+
+/*
+ * p_err() - report a failure: what failed, why, and what to do about it.
+ * Returns 1, the exit status of a failed command.
+ */
+int p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int p_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *errno_hint(int err);
+
+/* pin.c: the bpffs layout shared by separate evosctl invocations */
+int pin_path(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int check_bpffs(void);
+bool path_exists(const char *path);
+int rm_tree(const char *path);
+int find_pinned_prog(const char *prog, char *path, size_t size);
+
+int do_load(int argc, char **argv);
+int do_unload(int argc, char **argv);
+int do_attach(int argc, char **argv);
+int do_detach(int argc, char **argv);
+int do_stats(int argc, char **argv);
+int do_status(int argc, char **argv);
+
+int detach_all_links(int *count);
+
+#endif /* __EVOSCTL_H */

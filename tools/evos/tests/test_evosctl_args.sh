@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host test of evosctl's argument handling: usage errors exit with status 2
+# and say what to do; help and version work at every level; nothing here
+# needs the EvOS kernel.
+
+. "$(dirname "$0")/../../../selftests/evos/lib.sh"
+
+tap_plan 12
+
+check "evosctl help succeeds" "$EVOSCTL" help
+check "evosctl --help succeeds" "$EVOSCTL" --help
+out=$("$EVOSCTL" version)
+case "$out" in
+"evosctl "*) ok "evosctl version prints a version ($out)" ;;
+*) not_ok "evosctl version prints a version" ;;
+esac
+check_eq "evosctl --json version is JSON" \
+	"$("$EVOSCTL" --json version | jq -r .version)" "$("$EVOSCTL" version | awk '{print $2}')"
+
+"$EVOSCTL" frobnicate >/dev/null 2>&1
+check_eq "an unknown command exits with status 2" "$?" 2
+check_fails "an unknown command points at help" "see 'evosctl help'" "$EVOSCTL" frobnicate
+check_fails "an unknown attach type points at 'evosctl attach help'" \
+	"see 'evosctl attach help'" "$EVOSCTL" attach tc eth0 prog
+check_fails "attach xdp without a program shows its usage" \
+	"usage: evosctl attach xdp DEV PROG" "$EVOSCTL" attach xdp eth0
+check_fails "load without an object shows its usage" "usage: evosctl load OBJ" "$EVOSCTL" load
+check_fails "load of a missing file names the file" "cannot read '/nonexistent.bpf.o'" \
+	"$EVOSCTL" load /nonexistent.bpf.o
+check_fails "an unknown option points at help" "see 'evosctl help'" "$EVOSCTL" --frob
+check_eq "--json errors are JSON on stdout" \
+	"$("$EVOSCTL" --json unload '' 2>/dev/null | jq -r 'has("error")')" "true"
+
+tap_done
