@@ -13,11 +13,13 @@
 #   make kernel-reset    drop edits made in the unpacked kernel tree
 #   make clean      remove the work tree's build outputs
 
+MAKEFLAGS += -rR
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
 export EVOS_CACHE ?= $(HOME)/.cache/evos
 TARBALL := /usr/src/linux-source-6.12.tar.xz
 
+CC := gcc
 CLANG := clang-19
 LLVM_STRIP := llvm-strip-19
 CFLAGS_USER := -O2 -g -Wall -Wextra -Werror -std=gnu11
@@ -56,7 +58,7 @@ deps:
 kernel: deps
 	$(Q)tools/evos/kbuild
 
-$(BZIMAGE) $(EVOS_KOBJ)/vmlinux: kernel
+$(BZIMAGE) $(EVOS_KOBJ)/vmlinux: kernel ;
 
 kernel-patches:
 	$(Q)tools/evos/ktree patches
@@ -112,7 +114,8 @@ EVOSCTL := $(BUILD)/evosctl
 EVOSCTL_SRCS := $(wildcard tools/evos/evosctl/*.c)
 JSON_WRITER := $(EVOS_KSRC)/tools/bpf/bpftool/json_writer.c
 USER_CFLAGS := $(CFLAGS_USER) -I$(LIBBPF_INC) -I$(EVOS_KSRC)/tools/bpf/bpftool \
-	-I$(EVOS_KSRC)/tools/include/uapi -I$(TOP)/tools/evos/evosctl
+	-I$(EVOS_KSRC)/tools/include -I$(EVOS_KSRC)/tools/include/uapi \
+	-I$(TOP)/tools/evos/evosctl
 USER_LIBS := $(LIBBPF_A) -lelf -lz -lzstd
 
 evosctl: $(EVOSCTL)

@@ -13,13 +13,12 @@
 #include "evos_parse.h"
 #include "evos_stats.h"
 
-enum xdp_count_stat {
-	rx_packets,
-	rx_udp,
-	nr_xdp_count_stats,
+struct xdp_count_stats {
+	__u64 rx_packets;	/* every frame */
+	__u64 rx_udp;		/* IPv4/UDP frames to udp_port */
 };
 
-EVOS_STATS_MAP(enum xdp_count_stat, nr_xdp_count_stats);
+EVOS_STATS_MAP(struct xdp_count_stats);
 
 /* The UDP destination port to count, in host order; 0 counts every port. */
 const volatile __u16 udp_port = 9000;

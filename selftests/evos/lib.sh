@@ -58,6 +58,15 @@ check_fails()
 
 tap_done() { [ "$tap_failed" -eq 0 ]; }
 
+# in_ns NS CMD...: run CMD in network namespace NS.  Unlike "ip netns exec",
+# nsenter keeps the mount namespace, so bpffs stays visible.
+in_ns()
+{
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$ns" -- "$@"
+}
+
 # veth_pair NS_A NS_B: veth pair a0 (in NS_A, 10.9.0.1) - b0 (in NS_B,
 # 10.9.0.2), with static neighbours so that no ARP is needed.
 veth_pair()

@@ -12,7 +12,7 @@ NS_A=smoke_a
 NS_B=smoke_b
 COUNT=200
 PIN=/sys/fs/bpf/evos-smoke
-ctl() { ip netns exec "$NS_B" "$EVOSCTL" --pin-root "$PIN" "$@"; }
+ctl() { in_ns "$NS_B" "$EVOSCTL" --pin-root "$PIN" "$@"; }
 
 cleanup()
 {
@@ -21,7 +21,7 @@ cleanup()
 }
 trap cleanup EXIT
 
-tap_plan 8
+tap_plan 9
 
 release=$(uname -r)
 case "$release" in
@@ -41,13 +41,13 @@ check "evosctl attach xdp b0 xdp_count" ctl attach xdp b0 xdp_count
 attached=$(ip -n "$NS_B" -j link show b0 | jq -r '.[0].xdp.prog.name // empty')
 check_eq "b0 has the XDP program attached" "$attached" "xdp_count"
 
-ip netns exec "$NS_A" "$EVOS_BUILD/selftests/pktgen" --dst 10.9.0.2 --port 9000 --count "$COUNT"
+in_ns "$NS_A" "$EVOS_BUILD/selftests/pktgen" --dst 10.9.0.2 --port 9000 --count "$COUNT"
 check_eq "pktgen sent $COUNT packets" "$?" 0
 
 got=$(ctl --json stats | jq '.[] | select(.object == "xdp_count") | .counters.rx_udp.total')
 check_eq "rx_udp read through evosctl equals the number sent" "$got" "$COUNT"
 
-ctl detach >/dev/null
+check "evosctl detach" ctl detach
 attached=$(ip -n "$NS_B" -j link show b0 | jq -r '.[0].xdp.prog.name // empty')
 check_eq "evosctl detach removes the XDP program" "$attached" ""
 

@@ -15,6 +15,19 @@
 
 #include "evosctl.h"
 
+/* bpffs refuses names with a dot, which device names may have. */
+static int xdp_link_path(char *buf, size_t size, const char *dev)
+{
+	char *c;
+	int err;
+
+	err = pin_path(buf, size, "links/xdp-%s", dev);
+	for (c = strrchr(buf, '/'); !err && c && *c; c++)
+		if (*c == '.')
+			*c = '~';
+	return err;
+}
+
 static int attach_xdp(int argc, char **argv)
 {
 	char prog_path[4096], link_path[4096], links[4096];
@@ -43,7 +56,8 @@ static int attach_xdp(int argc, char **argv)
 	pin_path(links, sizeof(links), "links");
 	if (mkdir(links, 0700) && errno != EEXIST)
 		return p_err("cannot create %s: %s", links, errno_hint(errno));
-	pin_path(link_path, sizeof(link_path), "links/xdp.%s", dev);
+	if (xdp_link_path(link_path, sizeof(link_path), dev))
+		return p_err("device name '%s' is too long", dev);
 	if (path_exists(link_path))
 		return p_err("an XDP program is already attached to '%s' by evosctl; detach it first with: evosctl detach xdp %s",
 			     dev, dev);
@@ -139,8 +153,9 @@ int detach_all_links(int *count)
 	while ((de = readdir(dir))) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", links, de->d_name);
-		e = detach_link(path);
+		e = fmt_path(path, sizeof(path), "%s/%s", links, de->d_name);
+		if (!e)
+			e = detach_link(path);
 		if (e)
 			err = e;
 		else
@@ -156,7 +171,8 @@ int do_detach(int argc, char **argv)
 	int err, nlinks = 0, nobjs = 0;
 
 	if (argc == 2 && !strcmp(argv[0], "xdp")) {
-		pin_path(path, sizeof(path), "links/xdp.%s", argv[1]);
+		if (xdp_link_path(path, sizeof(path), argv[1]))
+			return p_err("device name '%s' is too long", argv[1]);
 		if (!path_exists(path))
 			return p_err("evosctl has no XDP program attached to '%s'; see 'evosctl status'",
 				     argv[1]);

@@ -42,6 +42,8 @@ const char *errno_hint(int err);
 int pin_path(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int check_bpffs(void);
+int fmt_path(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 bool path_exists(const char *path);
 int rm_tree(const char *path);
 int find_pinned_prog(const char *prog, char *path, size_t size);

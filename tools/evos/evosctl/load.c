@@ -88,12 +88,13 @@ int do_load(int argc, char **argv)
 		bpf_object__close(obj);
 		return p_err("cannot create %s: %s", dir, errno_hint(err));
 	}
-	snprintf(sub, sizeof(sub), "%s/progs", dir);
-	err = bpf_object__pin_programs(obj, sub);
-	if (!err) {
-		snprintf(sub, sizeof(sub), "%s/maps", dir);
+	err = fmt_path(sub, sizeof(sub), "%s/progs", dir);
+	if (!err)
+		err = bpf_object__pin_programs(obj, sub);
+	if (!err)
+		err = fmt_path(sub, sizeof(sub), "%s/maps", dir);
+	if (!err)
 		err = bpf_object__pin_maps(obj, sub);
-	}
 	if (err) {
 		bpf_object__close(obj);
 		rm_tree(dir);

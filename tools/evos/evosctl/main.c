@@ -91,8 +91,7 @@ static int do_help(int argc, char **argv)
 		jsonw_null(json_wtr);
 		return 0;
 	}
-	fprintf(stderr,
-		"Usage: evosctl [OPTIONS] COMMAND [ARGS]\n"
+	printf("Usage: evosctl [OPTIONS] COMMAND [ARGS]\n"
 		"\n"
 		"Commands:\n"
 		"  load OBJ [name NAME]     load a BPF object and pin it in bpffs\n"
@@ -109,8 +108,8 @@ static int do_help(int argc, char **argv)
 		"  -j, --json               JSON output\n"
 		"  -p, --pretty             pretty JSON output\n"
 		"  -d, --debug              print libbpf debug messages\n"
-		"      --pin-root DIR       bpffs directory (default %s)\n",
-		EVOS_PIN_ROOT_DEFAULT);
+	       "      --pin-root DIR       bpffs directory (default %s)\n",
+	       EVOS_PIN_ROOT_DEFAULT);
 	return 0;
 }
 

@@ -4,7 +4,7 @@
  *
  *   <root>/objs/<name>/progs/<prog>   programs of a loaded object
  *   <root>/objs/<name>/maps/<map>     maps of a loaded object
- *   <root>/links/xdp.<dev>            XDP links
+ *   <root>/links/xdp-<dev>            XDP links ("." in <dev> becomes "~")
  */
 #include <dirent.h>
 #include <errno.h>
@@ -32,6 +32,18 @@ int pin_path(char *buf, size_t size, const char *fmt, ...)
 	if (m < 0 || (size_t)m >= size - n)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+/* snprintf() that reports truncation as -ENAMETOOLONG. */
+int fmt_path(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
 bool path_exists(const char *path)
@@ -79,8 +91,9 @@ int rm_tree(const char *path)
 	while ((de = readdir(dir))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-		err = rm_tree(sub);
+		err = fmt_path(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		if (!err)
+			err = rm_tree(sub);
 		if (err)
 			break;
 	}
@@ -116,14 +129,14 @@ int find_pinned_prog(const char *prog, char *path, size_t size)
 	while ((de = readdir(dir))) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (snprintf(cand, sizeof(cand), "%s/%s/progs/%s", objs,
-			     de->d_name, prog) >= (int)sizeof(cand))
+		if (fmt_path(cand, sizeof(cand), "%s/%s/progs/%s", objs,
+			     de->d_name, prog))
 			continue;
 		if (!path_exists(cand))
 			continue;
 		if (found++)
 			break;
-		snprintf(path, size, "%s", cand);
+		fmt_path(path, size, "%s", cand);
 	}
 	closedir(dir);
 	if (!found)

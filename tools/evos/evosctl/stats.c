@@ -2,10 +2,10 @@
 /*
  * evosctl stats / status.
  *
- * A loaded object exports counters through a per-CPU array named
- * "evos_stats" whose key type is an enum: the enumerators name the
- * counters (see bpf/include/evos_stats.h).  evosctl reads the names from
- * the map's BTF, so new counters need no change here.
+ * A loaded object exports counters through a one-entry per-CPU array
+ * named "evos_stats" whose value is a struct of __u64 counters (see
+ * bpf/include/evos_stats.h).  evosctl reads the names from the map's BTF,
+ * so new counters need no change here.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -21,24 +21,32 @@
 
 static void print_counters(const char *obj, int map_fd)
 {
+	const struct btf_member *m;
 	const struct btf_type *t;
 	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
+	__u32 len = sizeof(info), key = 0;
 	struct btf *btf = NULL;
-	int ncpus, i, cpu, vlen = 0;
-	__u64 *vals;
+	int ncpus, cpu, i, n;
+	size_t stride;
+	char *vals;
 
 	ncpus = libbpf_num_possible_cpus();
 	if (ncpus <= 0 || bpf_map_get_info_by_fd(map_fd, &info, &len))
 		return;
 	if (info.btf_id)
 		btf = btf__load_from_kernel_by_id(info.btf_id);
-	t = btf ? btf__type_by_id(btf, info.btf_key_type_id) : NULL;
-	if (t && btf_is_enum(t))
-		vlen = btf_vlen(t);
-	vals = calloc(ncpus, sizeof(*vals));
-	if (!vals)
+	t = btf ? btf__type_by_id(btf, info.btf_value_type_id) : NULL;
+	if (!t || !btf_is_struct(t)) {
+		p_err("%s: evos_stats has no struct value type in its BTF; declare it with EVOS_STATS_MAP()",
+		      obj);
 		goto out;
+	}
+	stride = (info.value_size + 7) & ~7u;
+	vals = calloc(ncpus, stride);
+	if (!vals || bpf_map_lookup_elem(map_fd, &key, vals)) {
+		free(vals);
+		goto out;
+	}
 
 	if (json_output) {
 		jsonw_start_object(json_wtr);
@@ -48,39 +56,37 @@ static void print_counters(const char *obj, int map_fd)
 	} else {
 		printf("%s:\n", obj);
 	}
-	for (i = 0; i < (int)info.max_entries; i++) {
-		const char *name = NULL;
-		char fallback[32];
-		__u32 key = i;
-		__u64 sum = 0;
-		int e;
+	n = btf_vlen(t);
+	for (i = 0, m = btf_members(t); i < n; i++, m++) {
+		const char *name = btf__name_by_offset(btf, m->name_off);
+		size_t off = btf_member_bit_offset(t, i) / 8;
+		__u64 sum = 0, v;
 
-		for (e = 0; e < vlen; e++)
-			if (btf_enum(t)[e].val == (__u32)i)
-				name = btf__name_by_offset(btf, btf_enum(t)[e].name_off);
-		if (!name) {
-			snprintf(fallback, sizeof(fallback), "counter%d", i);
-			name = fallback;
-		}
-		if (bpf_map_lookup_elem(map_fd, &key, vals))
+		if (btf__resolve_size(btf, m->type) != sizeof(__u64))
 			continue;
-		for (cpu = 0; cpu < ncpus; cpu++)
-			sum += vals[cpu];
+		for (cpu = 0; cpu < ncpus; cpu++) {
+			memcpy(&v, vals + cpu * stride + off, sizeof(v));
+			sum += v;
+		}
 		if (json_output) {
 			jsonw_name(json_wtr, name);
 			jsonw_start_object(json_wtr);
 			jsonw_uint_field(json_wtr, "total", sum);
 			jsonw_name(json_wtr, "percpu");
 			jsonw_start_array(json_wtr);
-			for (cpu = 0; cpu < ncpus; cpu++)
-				jsonw_uint(json_wtr, vals[cpu]);
+			for (cpu = 0; cpu < ncpus; cpu++) {
+				memcpy(&v, vals + cpu * stride + off, sizeof(v));
+				jsonw_uint(json_wtr, v);
+			}
 			jsonw_end_array(json_wtr);
 			jsonw_end_object(json_wtr);
 		} else {
 			printf("  %-24s %12llu  (", name, (unsigned long long)sum);
-			for (cpu = 0; cpu < ncpus; cpu++)
+			for (cpu = 0; cpu < ncpus; cpu++) {
+				memcpy(&v, vals + cpu * stride + off, sizeof(v));
 				printf("%scpu%d %llu", cpu ? ", " : "", cpu,
-				       (unsigned long long)vals[cpu]);
+				       (unsigned long long)v);
+			}
 			printf(")\n");
 		}
 	}
@@ -112,8 +118,9 @@ int do_stats(int argc, char **argv)
 	while ((de = readdir(dir))) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/maps/evos_stats", objs,
-			 de->d_name);
+		if (fmt_path(path, sizeof(path), "%s/%s/maps/evos_stats", objs,
+			     de->d_name))
+			continue;
 		fd = bpf_obj_get(path);
 		if (fd < 0)
 			continue;
@@ -150,7 +157,8 @@ static void list_dir(const char *title, const char *label, const char *path,
 
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		if (fmt_path(sub, sizeof(sub), "%s/%s", path, de->d_name))
+			continue;
 		if (json_output) {
 			jsonw_start_object(json_wtr);
 			jsonw_string_field(json_wtr, "name", de->d_name);
@@ -201,8 +209,8 @@ int do_status(int argc, char **argv)
 		} else {
 			printf("object %s\n", de->d_name);
 		}
-		snprintf(path, sizeof(path), "%s/%s/progs", objs, de->d_name);
-		list_dir("programs", "program", path, true);
+		if (!fmt_path(path, sizeof(path), "%s/%s/progs", objs, de->d_name))
+			list_dir("programs", "program", path, true);
 		if (json_output)
 			jsonw_end_object(json_wtr);
 	}

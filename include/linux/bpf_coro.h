@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * BPF coroutines: kernel-internal interface between the verifier, the XDP
+ * redirect path, the program lifetime code and kernel/bpf/coro.c.
+ *
+ * See Documentation/bpf/evos-coroutines.rst.
+ */
+#ifndef _LINUX_BPF_CORO_H
+#define _LINUX_BPF_CORO_H
+
+#include <linux/errno.h>
+#include <linux/limits.h>
+#include <linux/types.h>
+#include <uapi/linux/bpf.h>
+
+struct bpf_prog;
+struct bpf_prog_aux;
+struct net_device;
+struct seq_file;
+struct xdp_frame;
+
+/*
+ * Redirect target of a suspending XDP program: map_type is
+ * BPF_MAP_TYPE_UNSPEC, map_id is this value and tgt_value the coroutine.
+ * Real redirects never combine BPF_MAP_TYPE_UNSPEC with this id.
+ */
+#define BPF_CORO_REDIRECT_ID	(INT_MAX - 1)
+
+/*
+ * Layout of the reserved slots the verifier adds below a coroutine
+ * program's stack (offsets from the frame pointer, D the program's own,
+ * 8-byte rounded stack depth).  The saved frame is [fp - D - 40, fp).
+ */
+#define BPF_CORO_SLOT_R6(d)	(-(d) - 8)
+#define BPF_CORO_SLOT_R7(d)	(-(d) - 16)
+#define BPF_CORO_SLOT_R8(d)	(-(d) - 24)
+#define BPF_CORO_SLOT_R9(d)	(-(d) - 32)
+#define BPF_CORO_SLOT_POINT(d)	(-(d) - 40)
+#define BPF_CORO_SLOT_CTX(d)	(-(d) - 48)
+#define BPF_CORO_SAVED(d)	((d) + 40)
+#define BPF_CORO_RESERVED	48
+
+/* bpf_coro_suspend() returns this, never an errno, when it suspended. */
+#define BPF_CORO_SUSPENDED	0
+
+/* What a suspended SYSCALL program run returns to its caller. */
+#define BPF_CORO_SYSCALL_SUSPENDED	(-EINPROGRESS)
+
+enum bpf_coro_stat {
+	BPF_CORO_STAT_CREATED,
+	BPF_CORO_STAT_SUSPENDED,
+	BPF_CORO_STAT_RESUMED,
+	BPF_CORO_STAT_XDP_ABORTED,	/* completed, by verdict */
+	BPF_CORO_STAT_XDP_DROP,
+	BPF_CORO_STAT_XDP_PASS,
+	BPF_CORO_STAT_XDP_TX,
+	BPF_CORO_STAT_XDP_REDIRECT,
+	BPF_CORO_STAT_COMPLETED,	/* completed, other program types */
+	BPF_CORO_STAT_DESTROYED,
+	BPF_CORO_STAT_FAILED,
+	BPF_CORO_STAT_LIMITED,
+	__BPF_CORO_STAT_MAX,
+};
+
+#ifdef CONFIG_BPF_CORO
+struct bpf_coro_desc *bpf_coro_desc_alloc(struct bpf_prog *prog,
+					  u32 stack_depth, u32 nr_points);
+void bpf_coro_prog_free(struct bpf_prog_aux *aux);
+void bpf_coro_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m);
+int bpf_coro_xdp_park(void *coro, struct xdp_frame *xdpf,
+		      struct net_device *dev);
+void bpf_coro_flush(void);
+u64 bpf_coro_suspend(u64 ctx, u64 queue_fn, u64 cookie, u64 frame, u64 desc);
+u64 bpf_coro_entry(u64 ctx, u64 frame, u64 desc);
+bool bpf_coro_prog_type_ok(enum bpf_prog_type type);
+#else
+static inline void bpf_coro_prog_free(struct bpf_prog_aux *aux) { }
+static inline void bpf_coro_show_fdinfo(const struct bpf_prog *prog,
+					struct seq_file *m) { }
+static inline void bpf_coro_flush(void) { }
+static inline int bpf_coro_xdp_park(void *coro, struct xdp_frame *xdpf,
+				    struct net_device *dev)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+#endif /* _LINUX_BPF_CORO_H */

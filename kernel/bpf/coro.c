@@ -1,0 +1,825 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BPF coroutines.
+ *
+ * A BPF program suspends at bpf_coro_await().  The verifier lowers each
+ * await point into a call of bpf_coro_suspend(), which copies the
+ * program's stack and callee-saved registers into a kernel-owned frame,
+ * and adds a resume dispatch at the program's entry, bpf_coro_entry(),
+ * which copies the frame back and jumps to the await point it came from.
+ *
+ * The coroutine is handed to the program's queue_fn callback only once the
+ * suspension has taken full effect: at XDP, after the driver gave the
+ * packet up with XDP_REDIRECT and flushed (xdp_do_flush()); for other
+ * program types, right after the frame was saved.  The handle is a
+ * referenced kptr with exactly one owner; bpf_coro_resume() and
+ * bpf_coro_release() consume it.
+ *
+ * A coroutine holds no reference on its program: when the program goes
+ * away, bpf_coro_prog_free() destroys the state of every coroutine still
+ * parked, and leaves behind an empty handle that its owner frees.  It
+ * holds its ingress device, and lets go of it when the device unregisters.
+ *
+ * See Documentation/bpf/evos-coroutines.rst.
+ */
+#include <linux/bpf.h>
+#include <linux/bpf_coro.h>
+#include <linux/btf.h>
+#include <linux/btf_ids.h>
+#include <linux/filter.h>
+#include <linux/irq_work.h>
+#include <linux/llist.h>
+#include <linux/netdevice.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+#include <net/xdp.h>
+
+/**
+ * struct bpf_coro_desc - per-program coroutine state, made by the verifier
+ * @aux: the program's aux data (not referenced: the descriptor dies with
+ *	the program); aux->prog is the program
+ * @lock: protects @coros and @dead
+ * @coros: coroutines of this program that still own a frame
+ * @node: on bpf_coro_descs
+ * @stats: per-CPU counters, indexed by enum bpf_coro_stat
+ * @type: the program type
+ * @frame_size: bytes of stack and registers saved at an await point
+ * @ctx_size: bytes of context saved for program types whose context is
+ *	plain memory (SYSCALL)
+ * @nr_points: number of await points
+ * @dead: the program is gone; no coroutine may be added
+ * @rcu: frees the descriptor after concurrent owners are done with it
+ */
+struct bpf_coro_desc {
+	struct bpf_prog_aux *aux;
+	spinlock_t lock;
+	struct list_head coros;
+	struct list_head node;
+	u64 __percpu *stats;
+	enum bpf_prog_type type;
+	u32 frame_size;
+	u32 ctx_size;
+	u32 nr_points;
+	bool dead;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct bpf_coro - a suspended BPF program run
+ * @desc: descriptor of the program; NULL once the coroutine's state was
+ *	destroyed behind its owner's back (program or device gone)
+ * @node: on @desc->coros
+ * @publish: on the per-CPU list of coroutines waiting for publication
+ * @queue_fn: the program's callback that receives the handle
+ * @cookie: second argument of @queue_fn
+ * @frame: saved stack and registers, then the saved context
+ * @xdpf: XDP: the packet, owned by the coroutine
+ * @dev: XDP: the ingress device, held
+ * @dev_tracker: tracks the reference on @dev
+ * @rxq_index: XDP: the rx queue the packet arrived on
+ */
+struct bpf_coro {
+	struct bpf_coro_desc *desc;
+	struct list_head node;
+	struct llist_node publish;
+	u64 (*queue_fn)(u64 h, u64 cookie, u64 r3, u64 r4, u64 r5);
+	u64 cookie;
+	void *frame;
+	struct xdp_frame *xdpf;
+	struct net_device *dev;
+	netdevice_tracker dev_tracker;
+	u32 rxq_index;
+};
+
+/**
+ * struct bpf_coro_cpu - per-CPU coroutine state
+ * @resuming: the coroutine whose run this CPU is resuming, or NULL
+ * @desc: its descriptor
+ * @entered: the resumed run went through bpf_coro_entry()
+ * @resuspended: the resumed run suspended again
+ * @publish: coroutines parked at XDP, waiting for xdp_do_flush()
+ */
+struct bpf_coro_cpu {
+	struct bpf_coro *resuming;
+	struct bpf_coro_desc *desc;
+	bool entered;
+	bool resuspended;
+	struct llist_head publish;
+};
+
+static DEFINE_PER_CPU(struct bpf_coro_cpu, bpf_coro_cpu);
+
+static LIST_HEAD(bpf_coro_descs);
+static DEFINE_SPINLOCK(bpf_coro_descs_lock);
+
+static atomic_t bpf_coro_parked = ATOMIC_INIT(0);
+static int bpf_coro_max_parked = 65536;
+
+static struct kmem_cache *bpf_coro_cache;
+
+static void coro_count(struct bpf_coro_desc *desc, enum bpf_coro_stat stat)
+{
+	this_cpu_inc(desc->stats[stat]);
+}
+
+bool bpf_coro_prog_type_ok(enum bpf_prog_type type)
+{
+	return type == BPF_PROG_TYPE_XDP || type == BPF_PROG_TYPE_SYSCALL;
+}
+
+/**
+ * bpf_coro_desc_alloc() - make the coroutine descriptor of a program
+ * @prog: the program being verified
+ * @stack_depth: its stack depth, rounded up to 8 bytes
+ * @nr_points: its number of await points
+ *
+ * Called by the verifier when it lowers the await points.  The descriptor
+ * lives as long as the program.
+ *
+ * Return: the descriptor, or NULL when out of memory.
+ */
+struct bpf_coro_desc *bpf_coro_desc_alloc(struct bpf_prog *prog,
+					  u32 stack_depth, u32 nr_points)
+{
+	struct bpf_coro_desc *desc;
+
+	desc = kzalloc(sizeof(*desc), GFP_KERNEL);
+	if (!desc)
+		return NULL;
+	desc->stats = __alloc_percpu(sizeof(u64) * __BPF_CORO_STAT_MAX,
+				     sizeof(u64));
+	if (!desc->stats) {
+		kfree(desc);
+		return NULL;
+	}
+	desc->aux = prog->aux;
+	desc->type = resolve_prog_type(prog);
+	desc->frame_size = BPF_CORO_SAVED(stack_depth);
+	desc->nr_points = nr_points;
+	if (desc->type == BPF_PROG_TYPE_SYSCALL)
+		desc->ctx_size = prog->aux->max_ctx_offset;
+	spin_lock_init(&desc->lock);
+	INIT_LIST_HEAD(&desc->coros);
+	spin_lock_bh(&bpf_coro_descs_lock);
+	list_add_tail(&desc->node, &bpf_coro_descs);
+	spin_unlock_bh(&bpf_coro_descs_lock);
+	prog->aux->coro = desc;
+	return desc;
+}
+
+/* Free what a coroutine owns, but not the handle itself. */
+static void coro_free_state(struct bpf_coro *coro)
+{
+	if (coro->xdpf) {
+		xdp_return_frame(coro->xdpf);
+		coro->xdpf = NULL;
+	}
+	if (coro->dev) {
+		netdev_put(coro->dev, &coro->dev_tracker);
+		coro->dev = NULL;
+	}
+	kfree(coro->frame);
+	coro->frame = NULL;
+	atomic_dec(&bpf_coro_parked);
+}
+
+/*
+ * Take @coro away from its descriptor, so that neither program teardown
+ * nor device unregistration can reach it any more.  Returns the
+ * descriptor, or NULL when the coroutine's state is already gone.
+ */
+static struct bpf_coro_desc *coro_claim(struct bpf_coro *coro)
+{
+	struct bpf_coro_desc *desc;
+	unsigned long flags;
+
+	rcu_read_lock();
+	desc = READ_ONCE(coro->desc);
+	if (desc) {
+		spin_lock_irqsave(&desc->lock, flags);
+		if (coro->desc == desc) {
+			list_del_init(&coro->node);
+			coro->desc = NULL;
+			spin_unlock_irqrestore(&desc->lock, flags);
+		} else {
+			spin_unlock_irqrestore(&desc->lock, flags);
+			desc = NULL;
+		}
+	}
+	rcu_read_unlock();
+	return desc;
+}
+
+static void coro_destroy(struct bpf_coro *coro)
+{
+	struct bpf_coro_desc *desc;
+
+	desc = coro_claim(coro);
+	if (desc) {
+		coro_count(desc, BPF_CORO_STAT_DESTROYED);
+		coro_free_state(coro);
+	}
+	kmem_cache_free(bpf_coro_cache, coro);
+}
+
+/*
+ * Destroying needs locks that NMI context cannot take: a kptr freed there
+ * (a map update from a tracing program, say) is destroyed from irq_work.
+ */
+static LLIST_HEAD(bpf_coro_nmi_free);
+
+static void coro_nmi_free_fn(struct irq_work *work)
+{
+	struct llist_node *list = llist_del_all(&bpf_coro_nmi_free);
+	struct bpf_coro *coro, *tmp;
+
+	llist_for_each_entry_safe(coro, tmp, list, publish)
+		coro_destroy(coro);
+}
+
+static DEFINE_IRQ_WORK(bpf_coro_nmi_work, coro_nmi_free_fn);
+
+static void coro_destroy_any_context(struct bpf_coro *coro)
+{
+	if (in_nmi()) {
+		llist_add(&coro->publish, &bpf_coro_nmi_free);
+		irq_work_queue(&bpf_coro_nmi_work);
+		return;
+	}
+	coro_destroy(coro);
+}
+
+/* Destroy the state of every coroutine of @desc that @match selects. */
+static unsigned int desc_kill(struct bpf_coro_desc *desc,
+			      const struct net_device *dev, bool dead)
+{
+	struct bpf_coro *coro, *tmp;
+	unsigned int n = 0;
+	unsigned long flags;
+	LIST_HEAD(victims);
+
+	spin_lock_irqsave(&desc->lock, flags);
+	if (dead)
+		desc->dead = true;
+	list_for_each_entry_safe(coro, tmp, &desc->coros, node) {
+		if (dev && coro->dev != dev)
+			continue;
+		list_move_tail(&coro->node, &victims);
+		WRITE_ONCE(coro->desc, NULL);
+	}
+	spin_unlock_irqrestore(&desc->lock, flags);
+
+	list_for_each_entry_safe(coro, tmp, &victims, node) {
+		list_del_init(&coro->node);
+		coro_count(desc, BPF_CORO_STAT_DESTROYED);
+		coro_free_state(coro);
+		n++;
+	}
+	return n;
+}
+
+/**
+ * bpf_coro_prog_free() - a program with await points goes away
+ * @aux: the program's aux data
+ *
+ * Destroys the frame and packet of every coroutine of the program that is
+ * still parked; their handles stay valid, empty, until their owners free
+ * them.  Called when the program's last reference is dropped.
+ */
+static void desc_free_rcu(struct rcu_head *rcu)
+{
+	struct bpf_coro_desc *desc = container_of(rcu, struct bpf_coro_desc, rcu);
+
+	free_percpu(desc->stats);
+	kfree(desc);
+}
+
+void bpf_coro_prog_free(struct bpf_prog_aux *aux)
+{
+	struct bpf_coro_desc *desc = aux->coro;
+
+	if (!desc)
+		return;
+	aux->coro = NULL;
+	spin_lock_bh(&bpf_coro_descs_lock);
+	list_del(&desc->node);
+	spin_unlock_bh(&bpf_coro_descs_lock);
+	desc_kill(desc, NULL, true);
+	/* Owners that raced with us may still look at desc->lock. */
+	call_rcu(&desc->rcu, desc_free_rcu);
+}
+
+static int coro_netdev_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct bpf_coro_desc *desc;
+
+	if (event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	spin_lock_bh(&bpf_coro_descs_lock);
+	list_for_each_entry(desc, &bpf_coro_descs, node)
+		desc_kill(desc, dev, false);
+	spin_unlock_bh(&bpf_coro_descs_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block bpf_coro_netdev_nb = {
+	.notifier_call = coro_netdev_event,
+};
+
+/**
+ * bpf_coro_show_fdinfo() - print a program's coroutine counters
+ * @prog: the program
+ * @m: the fdinfo file
+ */
+void bpf_coro_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m)
+{
+	static const char * const names[__BPF_CORO_STAT_MAX] = {
+		[BPF_CORO_STAT_CREATED]		= "created",
+		[BPF_CORO_STAT_SUSPENDED]	= "suspended",
+		[BPF_CORO_STAT_RESUMED]		= "resumed",
+		[BPF_CORO_STAT_XDP_ABORTED]	= "completed_aborted",
+		[BPF_CORO_STAT_XDP_DROP]	= "completed_drop",
+		[BPF_CORO_STAT_XDP_PASS]	= "completed_pass",
+		[BPF_CORO_STAT_XDP_TX]		= "completed_tx",
+		[BPF_CORO_STAT_XDP_REDIRECT]	= "completed_redirect",
+		[BPF_CORO_STAT_COMPLETED]	= "completed",
+		[BPF_CORO_STAT_DESTROYED]	= "destroyed",
+		[BPF_CORO_STAT_FAILED]		= "failed",
+		[BPF_CORO_STAT_LIMITED]		= "limited",
+	};
+	struct bpf_coro_desc *desc = prog->aux->coro;
+	int i, cpu;
+
+	if (!desc)
+		return;
+	seq_printf(m, "coro_points:\t%u\ncoro_frame_bytes:\t%u\n",
+		   desc->nr_points, desc->frame_size + desc->ctx_size);
+	for (i = 0; i < __BPF_CORO_STAT_MAX; i++) {
+		u64 sum = 0;
+
+		for_each_possible_cpu(cpu)
+			sum += per_cpu_ptr(desc->stats, cpu)[i];
+		seq_printf(m, "coro_%s:\t%llu\n", names[i], sum);
+	}
+}
+
+/**
+ * bpf_coro_suspend() - save a program run at an await point
+ * @ctx: the program's context
+ * @queue_fn: the program's callback that will receive the handle
+ * @cookie: second argument of @queue_fn
+ * @frame: start of the program's saved region (see BPF_CORO_SAVED())
+ * @desc_ptr: the program's struct bpf_coro_desc
+ *
+ * Called by code the verifier put in place of bpf_coro_await().  On
+ * success the program returns at once, with XDP_REDIRECT at XDP; the
+ * handle is published later (bpf_coro_flush()).  For SYSCALL programs it
+ * is published before this returns.
+ *
+ * Return: BPF_CORO_SUSPENDED, or a negative errno when no coroutine could
+ * be made; the program then goes on in place.
+ */
+u64 bpf_coro_suspend(u64 ctx, u64 queue_fn, u64 cookie, u64 frame,
+		     u64 desc_ptr)
+{
+	struct bpf_coro_desc *desc = (struct bpf_coro_desc *)(long)desc_ptr;
+	struct bpf_coro_cpu *cc = this_cpu_ptr(&bpf_coro_cpu);
+	struct bpf_coro *coro;
+	unsigned long flags;
+	int err;
+
+	if (atomic_inc_return(&bpf_coro_parked) > READ_ONCE(bpf_coro_max_parked)) {
+		atomic_dec(&bpf_coro_parked);
+		coro_count(desc, BPF_CORO_STAT_LIMITED);
+		coro_count(desc, BPF_CORO_STAT_FAILED);
+		return (u64)-ENOSPC;
+	}
+
+	err = -ENOMEM;
+	coro = kmem_cache_zalloc(bpf_coro_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!coro)
+		goto fail;
+	coro->frame = kmalloc(desc->frame_size + desc->ctx_size,
+			      GFP_ATOMIC | __GFP_NOWARN);
+	if (!coro->frame)
+		goto fail_free;
+	memcpy(coro->frame, (void *)(long)frame, desc->frame_size);
+	coro->queue_fn = (void *)(long)queue_fn;
+	coro->cookie = cookie;
+	INIT_LIST_HEAD(&coro->node);
+
+	if (desc->type == BPF_PROG_TYPE_XDP) {
+		struct xdp_buff *xdp = (struct xdp_buff *)(long)ctx;
+		struct net_device *dev = xdp->rxq->dev;
+
+		/* Generic (skb) XDP has no xdp_frame to take over. */
+		err = -EOPNOTSUPP;
+		if (rcu_access_pointer(dev->xdp_prog) == desc->aux->prog)
+			goto fail_free;
+		coro->dev = dev;
+		netdev_hold(dev, &coro->dev_tracker, GFP_ATOMIC);
+		coro->rxq_index = xdp->rxq->queue_index;
+	} else if (desc->ctx_size) {
+		memcpy(coro->frame + desc->frame_size, (void *)(long)ctx,
+		       desc->ctx_size);
+	}
+
+	spin_lock_irqsave(&desc->lock, flags);
+	if (desc->dead) {
+		spin_unlock_irqrestore(&desc->lock, flags);
+		err = -ENOENT;
+		goto fail_free;
+	}
+	coro->desc = desc;
+	list_add_tail(&coro->node, &desc->coros);
+	spin_unlock_irqrestore(&desc->lock, flags);
+
+	if (cc->resuming && cc->desc == desc)
+		cc->resuspended = true;
+	else
+		coro_count(desc, BPF_CORO_STAT_CREATED);
+	coro_count(desc, BPF_CORO_STAT_SUSPENDED);
+
+	if (desc->type == BPF_PROG_TYPE_XDP) {
+		struct bpf_redirect_info *ri = bpf_net_ctx_get_ri();
+
+		/* The program returns XDP_REDIRECT; the driver's
+		 * xdp_do_redirect() then hands the packet to
+		 * bpf_coro_xdp_park().
+		 */
+		ri->map_id = BPF_CORO_REDIRECT_ID;
+		ri->map_type = BPF_MAP_TYPE_UNSPEC;
+		ri->tgt_value = coro;
+		ri->flags = 0;
+	} else {
+		coro->queue_fn((u64)(long)coro, coro->cookie, 0, 0, 0);
+	}
+	return BPF_CORO_SUSPENDED;
+
+fail_free:
+	if (coro->dev)
+		netdev_put(coro->dev, &coro->dev_tracker);
+	kfree(coro->frame);
+	kmem_cache_free(bpf_coro_cache, coro);
+fail:
+	atomic_dec(&bpf_coro_parked);
+	coro_count(desc, BPF_CORO_STAT_FAILED);
+	return (u64)(long)err;
+}
+
+/**
+ * bpf_coro_xdp_park() - take over the packet of a suspending XDP program
+ * @ptr: the coroutine, from the redirect info
+ * @xdpf: the packet, now an xdp_frame; NULL if it could not be converted
+ * @dev: the device that ran the program
+ *
+ * Called by xdp_do_redirect().  The handle is published at the next
+ * xdp_do_flush() on this CPU, once the driver is done with the buffer.
+ *
+ * Return: 0, or -EOVERFLOW when there is no frame (the coroutine is then
+ * destroyed and the driver drops the packet).
+ */
+int bpf_coro_xdp_park(void *ptr, struct xdp_frame *xdpf,
+		      struct net_device *dev)
+{
+	struct bpf_coro *coro = ptr;
+
+	if (unlikely(!xdpf)) {
+		coro_destroy(coro);
+		return -EOVERFLOW;
+	}
+	coro->xdpf = xdpf;
+	llist_add(&coro->publish, this_cpu_ptr(&bpf_coro_cpu.publish));
+	return 0;
+}
+
+/**
+ * bpf_coro_flush() - publish the coroutines parked on this CPU
+ *
+ * Called from xdp_do_flush(): each parked coroutine's queue_fn receives its
+ * handle, which a resumer on any CPU may use at once.
+ */
+void bpf_coro_flush(void)
+{
+	struct llist_head *head = this_cpu_ptr(&bpf_coro_cpu.publish);
+	struct bpf_coro *coro, *tmp;
+	struct llist_node *list;
+
+	if (llist_empty(head))
+		return;
+	list = llist_reverse_order(llist_del_all(head));
+	llist_for_each_entry_safe(coro, tmp, list, publish)
+		coro->queue_fn((u64)(long)coro, coro->cookie, 0, 0, 0);
+}
+
+/**
+ * bpf_coro_entry() - resume dispatch at the entry of a coroutine program
+ * @ctx: the program's context for this run
+ * @frame: start of the program's saved region
+ * @desc_ptr: the program's struct bpf_coro_desc
+ *
+ * Return: 0 for an ordinary run; for a resumed run, the await point to go
+ * back to, after the saved stack and registers were copied back.
+ */
+u64 bpf_coro_entry(u64 ctx, u64 frame, u64 desc_ptr)
+{
+	struct bpf_coro_desc *desc = (struct bpf_coro_desc *)(long)desc_ptr;
+	struct bpf_coro_cpu *cc = this_cpu_ptr(&bpf_coro_cpu);
+	struct bpf_coro *coro = cc->resuming;
+
+	if (!coro || cc->desc != desc || cc->entered)
+		return 0;
+	cc->entered = true;
+	memcpy((void *)(long)frame, coro->frame, desc->frame_size);
+	return *(u64 *)coro->frame;
+}
+
+static void coro_count_verdict(struct bpf_coro_desc *desc, u32 act)
+{
+	if (act <= XDP_REDIRECT)
+		coro_count(desc, BPF_CORO_STAT_XDP_ABORTED + act);
+	else
+		coro_count(desc, BPF_CORO_STAT_XDP_ABORTED);
+}
+
+/* Apply an XDP verdict to the coroutine's packet, as the driver would. */
+static void coro_xdp_verdict(struct bpf_coro *coro, struct bpf_prog *prog,
+			     struct xdp_buff *xdp, u32 act)
+{
+	struct xdp_frame *xdpf;
+	struct sk_buff *skb;
+
+	switch (act) {
+	case XDP_REDIRECT:
+		if (!xdp_do_redirect(coro->dev, xdp, prog))
+			return;
+		break;
+	case XDP_PASS:
+		xdpf = xdp_convert_buff_to_frame(xdp);
+		if (!xdpf)
+			break;
+		skb = xdp_build_skb_from_frame(xdpf, coro->dev);
+		if (!skb) {
+			xdp_return_frame(xdpf);
+			return;
+		}
+		netif_receive_skb(skb);
+		return;
+	case XDP_TX:
+		xdpf = xdp_convert_buff_to_frame(xdp);
+		if (!xdpf || !coro->dev->netdev_ops->ndo_xdp_xmit)
+			break;
+		if (coro->dev->netdev_ops->ndo_xdp_xmit(coro->dev, 1, &xdpf,
+							XDP_XMIT_FLUSH) == 1)
+			return;
+		xdp_return_frame(xdpf);
+		return;
+	default:
+		break;
+	}
+	xdp_return_buff(xdp);
+}
+
+/* Mark this CPU as resuming @coro; returns the state to restore. */
+static struct bpf_coro_cpu coro_cpu_enter(struct bpf_coro *coro,
+					  struct bpf_coro_desc *desc)
+{
+	struct bpf_coro_cpu *cc = this_cpu_ptr(&bpf_coro_cpu);
+	struct bpf_coro_cpu saved = *cc;
+
+	cc->resuming = coro;
+	cc->desc = desc;
+	cc->entered = false;
+	cc->resuspended = false;
+	return saved;
+}
+
+/* Leave the resumed run; returns whether it suspended again. */
+static bool coro_cpu_leave(const struct bpf_coro_cpu *saved)
+{
+	struct bpf_coro_cpu *cc = this_cpu_ptr(&bpf_coro_cpu);
+	bool resuspended = cc->resuspended;
+
+	cc->resuming = saved->resuming;
+	cc->desc = saved->desc;
+	cc->entered = saved->entered;
+	cc->resuspended = saved->resuspended;
+	return resuspended;
+}
+
+static int coro_run(struct bpf_coro *coro, struct bpf_coro_desc *desc)
+{
+	struct bpf_net_context __bpf_net_ctx, *bpf_net_ctx;
+	struct bpf_prog *prog = desc->aux->prog;
+	struct bpf_coro_cpu saved;
+	struct xdp_rxq_info rxq;
+	struct xdp_buff xdp;
+	bool resuspended;
+	u32 act;
+	int ret;
+
+	coro_count(desc, BPF_CORO_STAT_RESUMED);
+	if (desc->type != BPF_PROG_TYPE_XDP) {
+		saved = coro_cpu_enter(coro, desc);
+		ret = bpf_prog_run(prog, coro->frame + desc->frame_size);
+		if (coro_cpu_leave(&saved))
+			return BPF_CORO_SYSCALL_SUSPENDED;
+		coro_count(desc, BPF_CORO_STAT_COMPLETED);
+		return ret;
+	}
+
+	local_bh_disable();
+	bpf_net_ctx = bpf_net_ctx_set(&__bpf_net_ctx);
+	memset(&rxq, 0, sizeof(rxq));
+	rxq.dev = coro->dev;
+	rxq.queue_index = coro->rxq_index;
+	rxq.mem = coro->xdpf->mem;
+	xdp_convert_frame_to_buff(coro->xdpf, &xdp);
+	xdp.rxq = &rxq;
+	coro->xdpf = NULL;	/* the packet is the run's now */
+
+	saved = coro_cpu_enter(coro, desc);
+	act = bpf_prog_run_xdp(prog, &xdp);
+	resuspended = coro_cpu_leave(&saved);
+	if (resuspended) {
+		/* bpf_coro_suspend() set up the redirect to the new coroutine */
+		if (xdp_do_redirect(coro->dev, &xdp, prog))
+			xdp_return_buff(&xdp);
+		ret = BPF_CORO_SYSCALL_SUSPENDED;
+	} else {
+		coro_count_verdict(desc, act);
+		coro_xdp_verdict(coro, prog, &xdp, act);
+		ret = act;
+	}
+	xdp_do_flush();
+	bpf_net_ctx_clear(bpf_net_ctx);
+	local_bh_enable();
+	return ret;
+}
+
+__bpf_kfunc_start_defs();
+
+/**
+ * bpf_coro_await() - suspend the running program
+ * @ctx: the program's context
+ * @queue_fn: callback that receives the only reference to the coroutine,
+ *	as ``int queue_fn(struct bpf_coro *h, u64 cookie)``; it must stash the
+ *	handle (bpf_kptr_xchg(), a worker queue) or release it, and return 0
+ * @cookie: second argument of @queue_fn
+ *
+ * Allowed only in the main body of XDP and SYSCALL programs, with no lock,
+ * RCU or preempt-disable section, iterator, dynptr or reference held.  The
+ * verifier replaces this call; the function itself is never called.
+ *
+ * Return: 0 in the resumed run; a negative errno if no coroutine could be
+ * made, in the original run, which then goes on in place.
+ */
+__bpf_kfunc long bpf_coro_await(void *ctx,
+				int (*queue_fn)(struct bpf_coro *h, u64 cookie),
+				u64 cookie)
+{
+	WARN_ON_ONCE(1);
+	return -EFAULT;
+}
+
+/**
+ * bpf_coro_resume() - run a suspended coroutine until it completes or
+ * suspends again
+ * @h: the coroutine; the reference is consumed
+ *
+ * Runs on the calling CPU.  An XDP coroutine runs with softirqs disabled
+ * and its own bpf_net_context; its verdict acts on its packet as at the
+ * hook, on its original ingress device and rx queue, and xdp_do_flush()
+ * runs before this returns.  If the program awaits again, its queue_fn
+ * receives a new handle.
+ *
+ * Return: the program's return value (the XDP verdict) when it completed;
+ * -EINPROGRESS when it suspended again; -ESRCH when its program or device
+ * had gone and the coroutine was destroyed instead.
+ */
+__bpf_kfunc int bpf_coro_resume(struct bpf_coro *h)
+{
+	struct bpf_coro_desc *desc;
+	struct bpf_prog *prog;
+	int ret;
+
+	desc = coro_claim(h);
+	if (!desc) {
+		kmem_cache_free(bpf_coro_cache, h);
+		return -ESRCH;
+	}
+	prog = bpf_prog_inc_not_zero(desc->aux->prog);
+	if (IS_ERR(prog)) {
+		coro_count(desc, BPF_CORO_STAT_DESTROYED);
+		coro_free_state(h);
+		kmem_cache_free(bpf_coro_cache, h);
+		return -ESRCH;
+	}
+	ret = coro_run(h, desc);
+	bpf_prog_put(prog);
+	coro_free_state(h);
+	kmem_cache_free(bpf_coro_cache, h);
+	return ret;
+}
+
+/**
+ * bpf_coro_release() - destroy a coroutine without running it
+ * @h: the coroutine; the reference is consumed
+ *
+ * Frees the saved frame and drops the packet; counted as destroyed.
+ */
+__bpf_kfunc void bpf_coro_release(struct bpf_coro *h)
+{
+	coro_destroy(h);
+}
+
+__bpf_kfunc void bpf_coro_release_dtor(void *h)
+{
+	coro_destroy_any_context(h);
+}
+CFI_NOSEAL(bpf_coro_release_dtor);
+
+__bpf_kfunc_end_defs();
+
+BTF_KFUNCS_START(bpf_coro_await_kfunc_ids)
+BTF_ID_FLAGS(func, bpf_coro_await)
+BTF_KFUNCS_END(bpf_coro_await_kfunc_ids)
+
+BTF_KFUNCS_START(bpf_coro_release_kfunc_ids)
+BTF_ID_FLAGS(func, bpf_coro_release, KF_RELEASE)
+BTF_KFUNCS_END(bpf_coro_release_kfunc_ids)
+
+BTF_KFUNCS_START(bpf_coro_resume_kfunc_ids)
+BTF_ID_FLAGS(func, bpf_coro_resume, KF_RELEASE)
+BTF_KFUNCS_END(bpf_coro_resume_kfunc_ids)
+
+static const struct btf_kfunc_id_set bpf_coro_await_kfunc_set = {
+	.owner = THIS_MODULE,
+	.set   = &bpf_coro_await_kfunc_ids,
+};
+
+static const struct btf_kfunc_id_set bpf_coro_release_kfunc_set = {
+	.owner = THIS_MODULE,
+	.set   = &bpf_coro_release_kfunc_ids,
+};
+
+static const struct btf_kfunc_id_set bpf_coro_resume_kfunc_set = {
+	.owner = THIS_MODULE,
+	.set   = &bpf_coro_resume_kfunc_ids,
+};
+
+BTF_ID_LIST(bpf_coro_dtor_ids)
+BTF_ID(struct, bpf_coro)
+BTF_ID(func, bpf_coro_release_dtor)
+
+static struct ctl_table bpf_coro_sysctls[] = {
+	{
+		.procname	= "bpf_coro_max_parked",
+		.data		= &bpf_coro_max_parked,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_INT_MAX,
+	},
+	{
+		.procname	= "bpf_coro_parked",
+		.data		= &bpf_coro_parked.counter,
+		.maxlen		= sizeof(int),
+		.mode		= 0444,
+		.proc_handler	= proc_dointvec,
+	},
+};
+
+static int __init bpf_coro_init(void)
+{
+	const struct btf_id_dtor_kfunc dtors[] = {
+		{
+			.btf_id		= bpf_coro_dtor_ids[0],
+			.kfunc_btf_id	= bpf_coro_dtor_ids[1],
+		},
+	};
+	int ret;
+
+	bpf_coro_cache = KMEM_CACHE(bpf_coro, 0);
+	if (!bpf_coro_cache)
+		return -ENOMEM;
+	register_sysctl_init("kernel", bpf_coro_sysctls);
+	ret = register_netdevice_notifier(&bpf_coro_netdev_nb);
+	ret = ret ?: register_btf_kfunc_id_set(BPF_PROG_TYPE_XDP,
+					       &bpf_coro_await_kfunc_set);
+	ret = ret ?: register_btf_kfunc_id_set(BPF_PROG_TYPE_SYSCALL,
+					       &bpf_coro_await_kfunc_set);
+	ret = ret ?: register_btf_kfunc_id_set(BPF_PROG_TYPE_XDP,
+					       &bpf_coro_release_kfunc_set);
+	ret = ret ?: register_btf_kfunc_id_set(BPF_PROG_TYPE_SYSCALL,
+					       &bpf_coro_release_kfunc_set);
+	ret = ret ?: register_btf_kfunc_id_set(BPF_PROG_TYPE_SYSCALL,
+					       &bpf_coro_resume_kfunc_set);
+	return ret ?: register_btf_id_dtor_kfuncs(dtors, ARRAY_SIZE(dtors),
+						  THIS_MODULE);
+}
+late_initcall(bpf_coro_init);
