@@ -14,6 +14,7 @@
 #   make clean      remove the work tree's build outputs
 
 MAKEFLAGS += -rR
+.SECONDARY:
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
 export EVOS_CACHE ?= $(HOME)/.cache/evos
@@ -105,7 +106,7 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) $(LIBBPF_A) $(wildcard $(BPF_INC)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o $(BPFTOOL)
-	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp
+	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $*) > $@.tmp
 	$(Q)mv $@.tmp $@
 
 # --- evosctl --------------------------------------------------------------

@@ -71,7 +71,7 @@ int bpf_coro_xdp_park(void *coro, struct xdp_frame *xdpf,
 		      struct net_device *dev);
 void bpf_coro_flush(void);
 u64 bpf_coro_suspend(u64 ctx, u64 queue_fn, u64 cookie, u64 frame, u64 desc);
-u64 bpf_coro_entry(u64 ctx, u64 frame, u64 desc);
+u64 bpf_coro_entry(u64 ctx, u64 frame, u64 desc, u64 r4, u64 r5);
 bool bpf_coro_prog_type_ok(enum bpf_prog_type type);
 #else
 static inline void bpf_coro_prog_free(struct bpf_prog_aux *aux) { }

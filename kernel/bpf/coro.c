@@ -24,6 +24,7 @@
  */
 #include <linux/bpf.h>
 #include <linux/bpf_coro.h>
+#include <linux/bpf_verifier.h>
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
 #include <linux/filter.h>
@@ -520,11 +521,13 @@ void bpf_coro_flush(void)
  * @ctx: the program's context for this run
  * @frame: start of the program's saved region
  * @desc_ptr: the program's struct bpf_coro_desc
+ * @r4: unused
+ * @r5: unused
  *
  * Return: 0 for an ordinary run; for a resumed run, the await point to go
  * back to, after the saved stack and registers were copied back.
  */
-u64 bpf_coro_entry(u64 ctx, u64 frame, u64 desc_ptr)
+u64 bpf_coro_entry(u64 ctx, u64 frame, u64 desc_ptr, u64 r4, u64 r5)
 {
 	struct bpf_coro_desc *desc = (struct bpf_coro_desc *)(long)desc_ptr;
 	struct bpf_coro_cpu *cc = this_cpu_ptr(&bpf_coro_cpu);

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verifier rules of bpf_coro_await(), bpf_coro_resume() and
+ * bpf_coro_release(): for each rule, a program the verifier must accept
+ * and one it must reject with the message given.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+#include "evos_coro.h"
+#include "evos_test.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct slot {
+	struct bpf_coro __kptr *h;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, struct slot);
+} slots SEC(".maps");
+
+struct locked {
+	struct bpf_spin_lock lock;
+	__u64 n;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct locked);
+} locks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, __u32);
+	__type(value, __u64);
+} values SEC(".maps");
+
+struct bpf_cpumask *bpf_cpumask_create(void) __ksym;
+void bpf_cpumask_release(struct bpf_cpumask *cpumask) __ksym;
+void bpf_rcu_read_lock(void) __ksym;
+void bpf_rcu_read_unlock(void) __ksym;
+
+/* A queue_fn that stashes the handle in slot @cookie. */
+static int stash(struct bpf_coro *h, __u64 cookie)
+{
+	__u32 key = cookie;
+	struct slot *s;
+
+	s = bpf_map_lookup_elem(&slots, &key);
+	if (!s) {
+		bpf_coro_release(h);
+		return 0;
+	}
+	h = bpf_kptr_xchg(&s->h, h);
+	if (h)
+		bpf_coro_release(h);
+	return 0;
+}
+
+static int release(struct bpf_coro *h, __u64 cookie)
+{
+	bpf_coro_release(h);
+	return 0;
+}
+
+/* --- where await is allowed -------------------------------------------- */
+
+SEC("syscall") __success
+int await_in_syscall(void *ctx)
+{
+	return bpf_coro_await(ctx, stash, 0) ? 1 : 0;
+}
+
+SEC("xdp") __success
+int await_in_xdp(struct xdp_md *ctx)
+{
+	if (bpf_coro_await(ctx, stash, 0) < 0)
+		return XDP_DROP;
+	return XDP_PASS;
+}
+
+static __noinline int subprog_await(void *ctx)
+{
+	return bpf_coro_await(ctx, stash, 0);
+}
+
+SEC("syscall") __failure
+__msg("bpf_coro_await in subprogram 3: await is allowed only in the main program body")
+int await_in_subprog(void *ctx)
+{
+	return subprog_await(ctx);
+}
+
+static int loop_cb(__u64 i, void *ctx)
+{
+	bpf_coro_await(ctx, stash, 0);
+	return 1;
+}
+
+SEC("syscall") __failure
+__msg("bpf_coro_await in a callback: await is allowed only in the main program body")
+int await_in_callback(void *ctx)
+{
+	bpf_loop(1, loop_cb, ctx, 0);
+	return 0;
+}
+
+SEC("tc") __failure
+__msg("calling kernel function bpf_coro_await is not allowed")
+int await_in_tc(struct __sk_buff *ctx)
+{
+	return bpf_coro_await(ctx, stash, 0);
+}
+
+SEC("syscall") __failure
+__msg("bpf_coro_await: arg#0 is map_value; expected the program's ctx")
+int await_without_ctx(void *ctx)
+{
+	__u32 key = 0;
+	struct locked *l = bpf_map_lookup_elem(&locks, &key);
+
+	if (!l)
+		return 0;
+	return bpf_coro_await(l, stash, 0);
+}
+
+/* --- nothing may be held across an await ------------------------------- */
+
+SEC("syscall") __success
+int await_after_unlock(void *ctx)
+{
+	__u32 key = 0;
+	struct locked *l = bpf_map_lookup_elem(&locks, &key);
+
+	if (!l)
+		return 0;
+	bpf_spin_lock(&l->lock);
+	l->n++;
+	bpf_spin_unlock(&l->lock);
+	return bpf_coro_await(ctx, stash, 0);
+}
+
+SEC("syscall") __failure
+__msg("bpf_coro_await with a bpf_spin_lock held: unlock it before awaiting")
+int await_with_lock(void *ctx)
+{
+	__u32 key = 0;
+	struct locked *l = bpf_map_lookup_elem(&locks, &key);
+
+	if (!l)
+		return 0;
+	bpf_spin_lock(&l->lock);
+	bpf_coro_await(ctx, stash, 0);
+	bpf_spin_unlock(&l->lock);
+	return 0;
+}
+
+SEC("syscall") __success
+int await_after_rcu(void *ctx)
+{
+	bpf_rcu_read_lock();
+	bpf_rcu_read_unlock();
+	return bpf_coro_await(ctx, stash, 0);
+}
+
+SEC("syscall") __failure
+__msg("bpf_coro_await in a bpf_rcu_read_lock() section: unlock it before awaiting")
+int await_in_rcu(void *ctx)
+{
+	bpf_rcu_read_lock();
+	bpf_coro_await(ctx, stash, 0);
+	bpf_rcu_read_unlock();
+	return 0;
+}
+
+SEC("syscall") __success
+int await_after_release(void *ctx)
+{
+	struct bpf_cpumask *m = bpf_cpumask_create();
+
+	if (m)
+		bpf_cpumask_release(m);
+	return bpf_coro_await(ctx, stash, 0);
+}
+
+SEC("syscall") __failure
+__msg("bpf_coro_await with a reference held: R6 holds ptr_bpf_cpumask (id=2, acquired at insn 0); release or stash it before awaiting")
+int await_with_cpumask(void *ctx)
+{
+	struct bpf_cpumask *m = bpf_cpumask_create();
+
+	if (!m)
+		return 0;
+	bpf_coro_await(ctx, stash, 0);
+	bpf_cpumask_release(m);
+	return 0;
+}
+
+SEC("syscall") __failure
+__msg("bpf_coro_await with a reference held: R7 holds ptr_bpf_coro")
+int await_with_handle(void *ctx)
+{
+	__u32 key = 0;
+	struct bpf_coro *h;
+	struct slot *s;
+
+	s = bpf_map_lookup_elem(&slots, &key);
+	if (!s)
+		return 0;
+	h = bpf_kptr_xchg(&s->h, NULL);
+	if (!h)
+		return 0;
+	bpf_coro_await(ctx, stash, 0);
+	bpf_coro_release(h);
+	return 0;
+}
+
+/* --- what survives an await -------------------------------------------- */
+
+SEC("xdp") __success
+int ctx_after_await(struct xdp_md *ctx)
+{
+	if (bpf_coro_await(ctx, stash, 0) < 0)
+		return XDP_DROP;
+	return ctx->data_end - ctx->data > 14 ? XDP_PASS : XDP_DROP;
+}
+
+SEC("xdp") __success
+int pkt_rederived_after_await(struct xdp_md *ctx)
+{
+	void *data, *data_end;
+
+	if (bpf_coro_await(ctx, stash, 0) < 0)
+		return XDP_DROP;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (data + 1 > data_end)
+		return XDP_DROP;
+	return *(__u8 *)data ? XDP_PASS : XDP_DROP;
+}
+
+SEC("xdp") __failure
+__msg("R6 is invalid: it held pkt, which bpf_coro_await at insn 8 invalidated; only scalars and ctx survive an await")
+int pkt_after_await(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u8 *p = data;
+
+	if (data + 1 > data_end)
+		return XDP_DROP;
+	bpf_coro_await(ctx, stash, 0);
+	return *p ? XDP_PASS : XDP_DROP;
+}
+
+SEC("syscall") __failure
+__msg("R6 is invalid: it held map_value, which bpf_coro_await at insn 10 invalidated; only scalars and ctx survive an await")
+int map_value_after_await(void *ctx)
+{
+	__u32 key = 0;
+	__u64 *v = bpf_map_lookup_elem(&values, &key);
+
+	if (!v)
+		return 0;
+	bpf_coro_await(ctx, stash, 0);
+	*v = 1;
+	return 0;
+}
+
+SEC("syscall") __failure
+__msg("R6 is invalid: it held fp, which bpf_coro_await at insn 6 invalidated; only scalars and ctx survive an await")
+int stack_ptr_after_await(void *ctx)
+{
+	volatile __u64 x = 1;
+	volatile __u64 *p = &x;
+
+	asm volatile("" : "+r"(p));
+	bpf_coro_await(ctx, stash, 0);
+	asm volatile("" : "+r"(p));
+	return *p;
+}
+
+SEC("syscall") __success
+int scalars_survive(void *ctx)
+{
+	__u64 a = bpf_get_prandom_u32(), b = a * 3;
+	volatile __u64 buf[56];
+	int i;
+
+	for (i = 0; i < 56; i++)
+		buf[i] = a + i;
+	if (bpf_coro_await(ctx, stash, 0) < 0)
+		return 0;
+	return buf[55] == a + 55 && b == a * 3;
+}
+
+SEC("syscall") __success
+int three_awaits(void *ctx)
+{
+	__u64 n = 0;
+
+	if (!bpf_coro_await(ctx, stash, 0))
+		n++;
+	if (!bpf_coro_await(ctx, stash, 1))
+		n++;
+	if (!bpf_coro_await(ctx, stash, 2))
+		n++;
+	return n;
+}
+
+SEC("syscall") __success
+int await_in_loop(void *ctx)
+{
+	int i, n = 0;
+
+	for (i = 0; i < 4; i++)
+		if (!bpf_coro_await(ctx, stash, i))
+			n++;
+	return n;
+}
+
+/* --- ownership of handles ---------------------------------------------- */
+
+static int leak(struct bpf_coro *h, __u64 cookie)
+{
+	return 0;
+}
+
+SEC("syscall") __failure
+__msg("queue_fn of bpf_coro_await at insn 4 leaks the coroutine handle (id=1); stash it with bpf_kptr_xchg() or release it with bpf_coro_release()")
+int queue_fn_leaks(void *ctx)
+{
+	return bpf_coro_await(ctx, leak, 0);
+}
+
+SEC("syscall") __success
+int queue_fn_releases(void *ctx)
+{
+	return bpf_coro_await(ctx, release, 0);
+}
+
+SEC("syscall") __success
+int resume_from_map(void *ctx)
+{
+	__u32 key = 0;
+	struct bpf_coro *h;
+	struct slot *s;
+
+	s = bpf_map_lookup_elem(&slots, &key);
+	if (!s)
+		return 0;
+	h = bpf_kptr_xchg(&s->h, NULL);
+	if (!h)
+		return 0;
+	return bpf_coro_resume(h);
+}
+
+SEC("syscall") __failure
+__msg("R1 must be referenced when passed to release function")
+int use_after_resume(void *ctx)
+{
+	__u32 key = 0;
+	struct bpf_coro *h;
+	struct slot *s;
+
+	s = bpf_map_lookup_elem(&slots, &key);
+	if (!s)
+		return 0;
+	h = bpf_kptr_xchg(&s->h, NULL);
+	if (!h)
+		return 0;
+	bpf_coro_resume(h);
+	bpf_coro_release(h);
+	return 0;
+}
+
+SEC("syscall") __failure
+__msg("R1 must be referenced when passed to release function")
+int double_release(void *ctx)
+{
+	__u32 key = 0;
+	struct bpf_coro *h;
+	struct slot *s;
+
+	s = bpf_map_lookup_elem(&slots, &key);
+	if (!s)
+		return 0;
+	h = bpf_kptr_xchg(&s->h, NULL);
+	if (!h)
+		return 0;
+	bpf_coro_release(h);
+	bpf_coro_release(h);
+	return 0;
+}
+
+SEC("syscall") __failure
+__msg("R1 is a bpf_coro handle, which is opaque: no load through it")
+int load_through_handle(void *ctx)
+{
+	__u32 key = 0;
+	struct bpf_coro *h;
+	struct slot *s;
+	__u64 v;
+
+	s = bpf_map_lookup_elem(&slots, &key);
+	if (!s)
+		return 0;
+	h = bpf_kptr_xchg(&s->h, NULL);
+	if (!h)
+		return 0;
+	v = *(volatile __u64 *)h;
+	bpf_coro_release(h);
+	return v;
+}
+
+SEC("syscall") __failure
+__msg("R1 is a bpf_coro handle, which is opaque: no store through it")
+int store_through_handle(void *ctx)
+{
+	__u32 key = 0;
+	struct bpf_coro *h;
+	struct slot *s;
+
+	s = bpf_map_lookup_elem(&slots, &key);
+	if (!s)
+		return 0;
+	h = bpf_kptr_xchg(&s->h, NULL);
+	if (!h)
+		return 0;
+	*(volatile __u64 *)h = 0;
+	bpf_coro_release(h);
+	return 0;
+}
+
+static int plain_store(struct bpf_coro *h, __u64 cookie)
+{
+	__u32 key = 0;
+	struct slot *s;
+
+	s = bpf_map_lookup_elem(&slots, &key);
+	if (!s) {
+		bpf_coro_release(h);
+		return 0;
+	}
+	s->h = h;
+	return 0;
+}
+
+SEC("syscall") __failure
+__msg("store to referenced kptr disallowed")
+int handle_plain_store(void *ctx)
+{
+	return bpf_coro_await(ctx, plain_store, 0);
+}
+
+static int resume_in_queue_fn(struct bpf_coro *h, __u64 cookie)
+{
+	bpf_coro_resume(h);
+	return 0;
+}
+
+SEC("syscall") __failure
+__msg("bpf_coro_resume in an async callback: resume coroutines from a worker or from a SYSCALL program's main body")
+int resume_in_callback(void *ctx)
+{
+	return bpf_coro_await(ctx, resume_in_queue_fn, 0);
+}

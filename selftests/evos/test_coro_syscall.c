@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_coro_syscall - SYSCALL coroutines through BPF_PROG_TEST_RUN: a run
+ * awaits on CPU 0 with 480 bytes of locals, a second program resumes the
+ * handle from a map on CPU 1, and everything the program computed before
+ * the await is intact after it.  Also: three await points, release, the
+ * counters, and that the lowered code is in the translated program.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "coro_syscall.skel.h"
+#include "testlib.h"
+
+struct run_args {
+	__u64 tag;
+	__u32 slot;
+};
+
+static int run(struct bpf_program *prog, __u64 tag, __u32 slot, int *retval)
+{
+	struct run_args args = { .tag = tag, .slot = slot };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &args,
+		    .ctx_size_in = sizeof(args));
+	int err;
+
+	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+	*retval = (int)opts.retval;
+	return err;
+}
+
+static bool xlated_has(int prog_fd, const char *what)
+{
+	struct bpf_prog_info info = {};
+	char cmd[512], line[512];
+	bool found = false;
+	__u32 len = sizeof(info);
+	FILE *p;
+
+	if (bpf_prog_get_info_by_fd(prog_fd, &info, &len))
+		return false;
+	snprintf(cmd, sizeof(cmd), "%s prog dump xlated id %u", getenv("EVOS_BPFTOOL"),
+		 info.id);
+	p = popen(cmd, "r");
+	if (!p)
+		return false;
+	while (fgets(line, sizeof(line), p))
+		if (strstr(line, what))
+			found = true;
+	pclose(p);
+	return found;
+}
+
+int main(void)
+{
+	struct coro_syscall *skel;
+	int ret, err, fd;
+
+	tap_plan(17);
+	skel = coro_syscall__open_and_load();
+	if (!tap_ok(skel != NULL, "coro_syscall.bpf.o loads"))
+		return 1;
+	fd = bpf_program__fd(skel->progs.roundtrip);
+
+	pin_to_cpu(0);
+	err = run(skel->progs.roundtrip, 0xfeedULL, 0, &ret);
+	tap_eq(err, 0, "test run of the awaiting program");
+	tap_eq(ret, -EINPROGRESS, "a run that suspended returns -EINPROGRESS");
+	tap_eq(skel->bss->await_err, 0, "bpf_coro_await did not fail");
+	tap_eq(skel->bss->locals_ok + skel->bss->locals_bad, 0,
+	       "the code after the await has not run yet");
+
+	pin_to_cpu(1);
+	err = run(skel->progs.resume_slot, 0, 0, &ret);
+	tap_eq(ret, 42, "bpf_coro_resume returns the completed program's return value");
+	tap_eq(skel->bss->locals_ok, 1, "480 bytes of stack locals and registers survive");
+	tap_eq(skel->bss->tag_after, 0xfeed, "ctx is usable after the await, with the original contents");
+	tap_ok(skel->bss->cpu_before == 0 && skel->bss->cpu_after == 1,
+	       "suspended on CPU %u, resumed on CPU %u", skel->bss->cpu_before,
+	       skel->bss->cpu_after);
+	err = run(skel->progs.resume_slot, 0, 0, &ret);
+	tap_eq(ret, -2, "the slot is empty after the handle was resumed");
+
+	tap_ok(coro_counter(fd, "created") == 1 && coro_counter(fd, "suspended") == 1 &&
+	       coro_counter(fd, "resumed") == 1 && coro_counter(fd, "completed") == 1 &&
+	       coro_counter(fd, "destroyed") == 0,
+	       "counters: created 1, suspended 1, resumed 1, completed 1, destroyed 0");
+
+	/* Three await points, each resume going on to the next. */
+	err = run(skel->progs.three_points, 0, 1, &ret);
+	err |= run(skel->progs.resume_slot, 0, 1, &ret);
+	tap_ok(!err && ret == -EINPROGRESS && skel->bss->stage == 101,
+	       "first resume reaches the second await (stage %llu)", skel->bss->stage);
+	run(skel->progs.resume_slot, 0, 1, &ret);
+	run(skel->progs.resume_slot, 0, 1, &ret);
+	tap_ok(ret == 103 && skel->bss->stage == 103,
+	       "third resume completes with 103 (got %d)", ret);
+
+	/* Release destroys without running. */
+	run(skel->progs.roundtrip, 1, 2, &ret);
+	run(skel->progs.release_slot, 0, 2, &ret);
+	tap_eq(ret, 0, "bpf_coro_release of a parked coroutine");
+	tap_ok(coro_counter(fd, "destroyed") == 1 && skel->bss->locals_ok == 1,
+	       "release counts a destroy and runs no BPF code");
+
+	tap_ok(xlated_has(fd, "bpf_coro_suspend"), "xlated program calls bpf_coro_suspend at the await");
+	tap_ok(xlated_has(fd, "bpf_coro_entry"), "xlated program starts with the bpf_coro_entry dispatch");
+
+	coro_syscall__destroy(skel);
+	return tap_exit();
+}
