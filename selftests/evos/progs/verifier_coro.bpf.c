@@ -92,15 +92,15 @@ static __noinline int subprog_await(void *ctx)
 }
 
 SEC("syscall") __failure
-__msg("bpf_coro_await in subprogram 3: await is allowed only in the main program body")
+__msg("bpf_coro_await in subprogram 1: await is allowed only in the main program body")
 int await_in_subprog(void *ctx)
 {
 	return subprog_await(ctx);
 }
 
-static int loop_cb(__u64 i, void *ctx)
+static int loop_cb(__u64 i, void *data)
 {
-	bpf_coro_await(ctx, stash, 0);
+	bpf_coro_await(data, stash, 0);
 	return 1;
 }
 
@@ -108,7 +108,7 @@ SEC("syscall") __failure
 __msg("bpf_coro_await in a callback: await is allowed only in the main program body")
 int await_in_callback(void *ctx)
 {
-	bpf_loop(1, loop_cb, ctx, 0);
+	bpf_loop(1, loop_cb, NULL, 0);
 	return 0;
 }
 
@@ -191,7 +191,7 @@ int await_after_release(void *ctx)
 }
 
 SEC("syscall") __failure
-__msg("bpf_coro_await with a reference held: R6 holds ptr_bpf_cpumask (id=2, acquired at insn 0); release or stash it before awaiting")
+__msg("bpf_coro_await with a reference held: R6 holds ptr_bpf_cpumask (id=2, acquired at insn 1); release or stash it before awaiting")
 int await_with_cpumask(void *ctx)
 {
 	struct bpf_cpumask *m = bpf_cpumask_create();
@@ -204,7 +204,7 @@ int await_with_cpumask(void *ctx)
 }
 
 SEC("syscall") __failure
-__msg("bpf_coro_await with a reference held: R7 holds ptr_bpf_coro")
+__msg("bpf_coro_await with a reference held: R7 holds ptr_bpf_coro (id=3, acquired at insn 11); release or stash it before awaiting")
 int await_with_handle(void *ctx)
 {
 	__u32 key = 0;
@@ -247,7 +247,7 @@ int pkt_rederived_after_await(struct xdp_md *ctx)
 }
 
 SEC("xdp") __failure
-__msg("R6 is invalid: it held pkt, which bpf_coro_await at insn 8 invalidated; only scalars and ctx survive an await")
+__msg("R6 is invalid: it held pkt, which bpf_coro_await at insn 9 invalidated; only scalars, array map values and ctx survive an await")
 int pkt_after_await(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
@@ -261,7 +261,7 @@ int pkt_after_await(struct xdp_md *ctx)
 }
 
 SEC("syscall") __failure
-__msg("R6 is invalid: it held map_value, which bpf_coro_await at insn 10 invalidated; only scalars and ctx survive an await")
+__msg("R7 is invalid: it held map_value, which bpf_coro_await at insn 14 invalidated; only scalars, array map values and ctx survive an await")
 int map_value_after_await(void *ctx)
 {
 	__u32 key = 0;
@@ -275,7 +275,7 @@ int map_value_after_await(void *ctx)
 }
 
 SEC("syscall") __failure
-__msg("R6 is invalid: it held fp, which bpf_coro_await at insn 6 invalidated; only scalars and ctx survive an await")
+__msg("R6 is invalid: it held fp, which bpf_coro_await at insn 7 invalidated; only scalars, array map values and ctx survive an await")
 int stack_ptr_after_await(void *ctx)
 {
 	volatile __u64 x = 1;
@@ -285,6 +285,27 @@ int stack_ptr_after_await(void *ctx)
 	bpf_coro_await(ctx, stash, 0);
 	asm volatile("" : "+r"(p));
 	return *p;
+}
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} counts SEC(".maps");
+
+SEC("syscall") __success
+int array_value_survives(void *ctx)
+{
+	__u32 key = 0;
+	__u64 *v = bpf_map_lookup_elem(&counts, &key);
+
+	if (!v)
+		return 0;
+	if (bpf_coro_await(ctx, stash, 0) < 0)
+		return 0;
+	*v += 1;
+	return 0;
 }
 
 SEC("syscall") __success
@@ -334,7 +355,7 @@ static int leak(struct bpf_coro *h, __u64 cookie)
 }
 
 SEC("syscall") __failure
-__msg("queue_fn of bpf_coro_await at insn 4 leaks the coroutine handle (id=1); stash it with bpf_kptr_xchg() or release it with bpf_coro_release()")
+__msg("queue_fn of bpf_coro_await at insn 3 leaks the coroutine handle (id=1); stash it with bpf_kptr_xchg() or release it with bpf_coro_release()")
 int queue_fn_leaks(void *ctx)
 {
 	return bpf_coro_await(ctx, leak, 0);
@@ -363,7 +384,7 @@ int resume_from_map(void *ctx)
 }
 
 SEC("syscall") __failure
-__msg("R1 must be referenced when passed to release function")
+__msg("R6 is invalid: the bpf_coro handle it held was consumed at insn 14; a handle cannot be used after it was resumed, released or stashed")
 int use_after_resume(void *ctx)
 {
 	__u32 key = 0;
@@ -382,7 +403,7 @@ int use_after_resume(void *ctx)
 }
 
 SEC("syscall") __failure
-__msg("R1 must be referenced when passed to release function")
+__msg("R6 is invalid: the bpf_coro handle it held was consumed at insn 14; a handle cannot be used after it was resumed, released or stashed")
 int double_release(void *ctx)
 {
 	__u32 key = 0;
@@ -401,7 +422,7 @@ int double_release(void *ctx)
 }
 
 SEC("syscall") __failure
-__msg("R1 is a bpf_coro handle, which is opaque: no load through it")
+__msg("R0 is a bpf_coro handle, which is opaque: no load through it")
 int load_through_handle(void *ctx)
 {
 	__u32 key = 0;
@@ -421,7 +442,7 @@ int load_through_handle(void *ctx)
 }
 
 SEC("syscall") __failure
-__msg("R1 is a bpf_coro handle, which is opaque: no store through it")
+__msg("R0 is a bpf_coro handle, which is opaque: no store through it")
 int store_through_handle(void *ctx)
 {
 	__u32 key = 0;
