@@ -96,7 +96,7 @@ $(VMLINUX_H): $(EVOS_KOBJ)/vmlinux $(BPFTOOL)
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror \
 	-I$(BUILD) -I$(LIBBPF_INC) -I$(BPF_INC)
 
 bpf: $(BPF_OBJS)

@@ -82,6 +82,10 @@ veth_pair()
 	ip -n "$b" link set lo up
 	ip -n "$a" link set a0 up
 	ip -n "$b" link set b0 up
+	# A packet that becomes an xdp_frame (redirect, coroutine) loses the
+	# skb's checksum offload state, as with cpumap: send full checksums.
+	in_ns "$a" ethtool -K a0 tx off >/dev/null
+	in_ns "$b" ethtool -K b0 tx off >/dev/null
 	ip netns exec "$a" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 	ip netns exec "$b" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 	local mac_a mac_b
