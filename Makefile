@@ -6,6 +6,7 @@
 #                   and the selftests
 #   make test       host tests, then the kselftests in the EvOS guest (TAP)
 #   make demo       boot the guest and show the pipeline at work
+#   make bench      benchmarks in the EvOS guest, as ratios to baselines
 #   make env        shell assignments for writing your own EvOS programs
 #   make kernel     build only the kernel
 #   make kernel-patches  turn edits made in the unpacked kernel tree into
@@ -47,7 +48,7 @@ VMLINUX_H := $(BUILD)/vmlinux.h
 BPF_INC := $(TOP)/bpf/include
 
 .PHONY: all deps kernel tools bpf evosctl selftests test test-host test-guest \
-	demo env kernel-patches kernel-reset kernel-status clean FORCE
+	demo bench env kernel-patches kernel-reset kernel-status clean FORCE
 
 all: kernel tools bpf evosctl selftests
 
@@ -138,6 +139,27 @@ test: all
 
 demo: all
 	$(Q)tools/evos/vm -- $(TOP)/tools/evos/demo
+
+# --- benchmarks -------------------------------------------------------------
+
+BENCH_DIR := $(BUILD)/bench
+BENCH_BINS := $(BENCH_DIR)/coro_bench
+
+$(BENCH_DIR)/progs/%.bpf.o: tools/evos/bench/progs/%.bpf.c $(VMLINUX_H) $(LIBBPF_A) \
+		$(wildcard $(BPF_INC)/*.h)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BENCH_DIR)/%: tools/evos/bench/%.c $(BENCH_DIR)/progs/%.skel.h $(LIBBPF_A)
+	$(Q)$(CC) $(USER_CFLAGS) -I$(BENCH_DIR)/progs -o $@ $< $(USER_LIBS)
+
+# One guest boot runs every benchmark; the results and a plot go to
+# build/bench/out/.
+bench: all $(BENCH_BINS)
+	$(Q)rm -rf $(BENCH_DIR)/out && mkdir -p $(BENCH_DIR)/out
+	$(Q)tools/evos/vm --cpus 2 --share $(BENCH_DIR)/out -- \
+		$(TOP)/tools/evos/bench/run $(BENCH_DIR)/out
+	$(Q)tools/evos/bench/report $(BENCH_DIR)/out
 
 env: $(BUILD)/paths.mk
 	@echo "EVOS_BZIMAGE=$(BZIMAGE)"

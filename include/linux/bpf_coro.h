@@ -13,8 +13,10 @@
 #include <linux/types.h>
 #include <uapi/linux/bpf.h>
 
+struct bpf_coro;
 struct bpf_prog;
 struct bpf_prog_aux;
+struct llist_node;
 struct net_device;
 struct seq_file;
 struct xdp_frame;
@@ -70,19 +72,37 @@ void bpf_coro_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m);
 int bpf_coro_xdp_park(void *coro, struct xdp_frame *xdpf,
 		      struct net_device *dev);
 void bpf_coro_flush(void);
+void bpf_coro_xdp_replaced(struct net_device *dev, struct bpf_prog *old,
+			   struct bpf_prog *new);
+void bpf_coro_xdp_cancel(void);
 u64 bpf_coro_suspend(u64 ctx, u64 queue_fn, u64 cookie, u64 frame, u64 desc);
 u64 bpf_coro_entry(u64 ctx, u64 frame, u64 desc, u64 r4, u64 r5);
 bool bpf_coro_prog_type_ok(enum bpf_prog_type type);
+struct llist_node *bpf_coro_lnode(struct bpf_coro *coro);
+struct bpf_coro *bpf_coro_from_lnode(struct llist_node *node);
+void bpf_coro_destroy(struct bpf_coro *coro);
 #else
 static inline void bpf_coro_prog_free(struct bpf_prog_aux *aux) { }
 static inline void bpf_coro_show_fdinfo(const struct bpf_prog *prog,
 					struct seq_file *m) { }
 static inline void bpf_coro_flush(void) { }
+static inline void bpf_coro_xdp_replaced(struct net_device *dev,
+					 struct bpf_prog *old,
+					 struct bpf_prog *new) { }
+static inline void bpf_coro_xdp_cancel(void) { }
 static inline int bpf_coro_xdp_park(void *coro, struct xdp_frame *xdpf,
 				    struct net_device *dev)
 {
 	return -EOPNOTSUPP;
 }
+#endif
+
+#ifdef CONFIG_BPF_EVOS_WORKERS
+void evos_workers_flush(void);
+void evos_worker_count_resume(void);
+#else
+static inline void evos_workers_flush(void) { }
+static inline void evos_worker_count_resume(void) { }
 #endif
 
 #endif /* _LINUX_BPF_CORO_H */

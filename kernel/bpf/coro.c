@@ -54,7 +54,7 @@
  */
 struct bpf_coro_desc {
 	struct bpf_prog_aux *aux;
-	spinlock_t lock;
+	spinlock_t lock;	/* protects @coros and @dead */
 	struct list_head coros;
 	struct list_head node;
 	u64 __percpu *stats;
@@ -251,7 +251,10 @@ static void coro_destroy_any_context(struct bpf_coro *coro)
 	coro_destroy(coro);
 }
 
-/* Destroy the state of every coroutine of @desc that @match selects. */
+/*
+ * Destroy the state of every coroutine of @desc, or of those whose ingress
+ * device is @dev; @dead also closes @desc to new coroutines.
+ */
 static unsigned int desc_kill(struct bpf_coro_desc *desc,
 			      const struct net_device *dev, bool dead)
 {
@@ -280,6 +283,14 @@ static unsigned int desc_kill(struct bpf_coro_desc *desc,
 	return n;
 }
 
+static void desc_free_rcu(struct rcu_head *rcu)
+{
+	struct bpf_coro_desc *desc = container_of(rcu, struct bpf_coro_desc, rcu);
+
+	free_percpu(desc->stats);
+	kfree(desc);
+}
+
 /**
  * bpf_coro_prog_free() - a program with await points goes away
  * @aux: the program's aux data
@@ -288,13 +299,6 @@ static unsigned int desc_kill(struct bpf_coro_desc *desc,
  * still parked; their handles stay valid, empty, until their owners free
  * them.  Called when the program's last reference is dropped.
  */
-static void desc_free_rcu(struct rcu_head *rcu)
-{
-	struct bpf_coro_desc *desc = container_of(rcu, struct bpf_coro_desc, rcu);
-
-	free_percpu(desc->stats);
-	kfree(desc);
-}
 
 void bpf_coro_prog_free(struct bpf_prog_aux *aux)
 {
@@ -309,6 +313,46 @@ void bpf_coro_prog_free(struct bpf_prog_aux *aux)
 	desc_kill(desc, NULL, true);
 	/* Owners that raced with us may still look at desc->lock. */
 	call_rcu(&desc->rcu, desc_free_rcu);
+}
+
+/**
+ * bpf_coro_xdp_replaced() - an XDP program was detached from a device
+ * @dev: the device
+ * @old: the program that was attached, or NULL
+ * @new: the program attached in its place, or NULL
+ *
+ * Called under RTNL once the driver stopped running @old.  Coroutines that
+ * @old parked from @dev's packets die with the attachment: their frames and
+ * packets are destroyed and counted, their handles stay valid and empty.
+ * Runs of @old still in flight on other CPUs may yet suspend and publish;
+ * they are waited for first.
+ */
+void bpf_coro_xdp_replaced(struct net_device *dev, struct bpf_prog *old,
+			   struct bpf_prog *new)
+{
+	if (!old || old == new || !old->aux->coro)
+		return;
+	synchronize_net();
+	desc_kill(old->aux->coro, dev, false);
+}
+
+/**
+ * bpf_coro_xdp_cancel() - undo a suspension that no driver will complete
+ *
+ * BPF_PROG_TEST_RUN runs an XDP program without BPF_F_TEST_XDP_LIVE_FRAMES
+ * and hands its XDP_REDIRECT verdict back to user space: nothing takes the
+ * packet over.  A coroutine the run made is destroyed here and counted.
+ */
+void bpf_coro_xdp_cancel(void)
+{
+	struct bpf_redirect_info *ri = bpf_net_ctx_get_ri();
+
+	if (ri->map_type != BPF_MAP_TYPE_UNSPEC ||
+	    ri->map_id != BPF_CORO_REDIRECT_ID)
+		return;
+	coro_destroy(ri->tgt_value);
+	ri->tgt_value = NULL;
+	ri->map_id = 0;
 }
 
 static int coro_netdev_event(struct notifier_block *nb, unsigned long event,
@@ -509,11 +553,16 @@ void bpf_coro_flush(void)
 	struct bpf_coro *coro, *tmp;
 	struct llist_node *list;
 
-	if (llist_empty(head))
+	if (llist_empty(head)) {
+		evos_workers_flush();
 		return;
+	}
 	list = llist_reverse_order(llist_del_all(head));
+	rcu_read_lock();
 	llist_for_each_entry_safe(coro, tmp, list, publish)
 		coro->queue_fn((u64)(long)coro, coro->cookie, 0, 0, 0);
+	rcu_read_unlock();
+	evos_workers_flush();
 }
 
 /**
@@ -663,6 +712,37 @@ static int coro_run(struct bpf_coro *coro, struct bpf_coro_desc *desc)
 	return ret;
 }
 
+/**
+ * bpf_coro_lnode() - the list node a coroutine's owner may queue it with
+ * @coro: the coroutine, owned by the caller
+ *
+ * Return: a node that stays unused from publication until destruction.
+ */
+struct llist_node *bpf_coro_lnode(struct bpf_coro *coro)
+{
+	return &coro->publish;
+}
+
+/**
+ * bpf_coro_from_lnode() - the coroutine of a node from bpf_coro_lnode()
+ * @node: the node
+ *
+ * Return: the coroutine.
+ */
+struct bpf_coro *bpf_coro_from_lnode(struct llist_node *node)
+{
+	return container_of(node, struct bpf_coro, publish);
+}
+
+/**
+ * bpf_coro_destroy() - destroy an owned coroutine without running it
+ * @coro: the coroutine; the reference is consumed
+ */
+void bpf_coro_destroy(struct bpf_coro *coro)
+{
+	coro_destroy(coro);
+}
+
 __bpf_kfunc_start_defs();
 
 /**
@@ -721,6 +801,7 @@ __bpf_kfunc int bpf_coro_resume(struct bpf_coro *h)
 		kmem_cache_free(bpf_coro_cache, h);
 		return -ESRCH;
 	}
+	evos_worker_count_resume();
 	ret = coro_run(h, desc);
 	bpf_prog_put(prog);
 	coro_free_state(h);
@@ -739,10 +820,19 @@ __bpf_kfunc void bpf_coro_release(struct bpf_coro *h)
 	coro_destroy(h);
 }
 
+/**
+ * bpf_coro_release_dtor() - destructor of a bpf_coro kptr
+ * @h: the coroutine
+ *
+ * Runs when a map value, a map or an object that holds a handle goes away;
+ * destroys the coroutine as bpf_coro_release() does, from irq_work when
+ * called in NMI context.
+ */
 __bpf_kfunc void bpf_coro_release_dtor(void *h)
 {
 	coro_destroy_any_context(h);
 }
+
 CFI_NOSEAL(bpf_coro_release_dtor);
 
 __bpf_kfunc_end_defs();

@@ -4,7 +4,8 @@
  * awaits on CPU 0 with 480 bytes of locals, a second program resumes the
  * handle from a map on CPU 1, and everything the program computed before
  * the await is intact after it.  Also: three await points, release, the
- * counters, and that the lowered code is in the translated program.
+ * counters, that the lowered code is in the translated program, and XDP
+ * programs awaiting under BPF_PROG_TEST_RUN with and without live frames.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -57,12 +58,43 @@ static bool xlated_has(int prog_fd, const char *what)
 	return found;
 }
 
+#define PARKED "/proc/sys/kernel/bpf_coro_parked"
+
+static void test_xdp_test_run(struct coro_syscall *skel)
+{
+	int fd = bpf_program__fd(skel->progs.xdp_test_run), ret;
+	long long parked = sysctl_read(PARKED);
+	unsigned char pkt[64] = {};
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt,
+		    .data_size_in = sizeof(pkt));
+
+	/* Without live frames, the verdict goes back to user space. */
+	tap_ok(!bpf_prog_test_run_opts(fd, &opts) && opts.retval == XDP_REDIRECT,
+	       "XDP test run without live frames returns the suspension's XDP_REDIRECT (%u)",
+	       opts.retval);
+	run(skel->progs.resume_slot, 0, 7, &ret);
+	tap_ok(ret == -2 && coro_counter(fd, "destroyed") == 1 &&
+	       sysctl_read(PARKED) == parked,
+	       "... and its coroutine is destroyed at once, never published (slot %d, destroyed %lld)",
+	       ret, coro_counter(fd, "destroyed"));
+
+	/* With live frames, the packet parks as at a device. */
+	opts.flags = BPF_F_TEST_XDP_LIVE_FRAMES;
+	opts.repeat = 1;
+	tap_ok(!bpf_prog_test_run_opts(fd, &opts) && sysctl_read(PARKED) == parked + 1,
+	       "XDP test run with live frames parks the packet's coroutine");
+	run(skel->progs.resume_slot, 0, 7, &ret);
+	tap_ok(ret == XDP_DROP && coro_counter(fd, "completed_drop") == 1 &&
+	       sysctl_read(PARKED) == parked,
+	       "resuming it completes with XDP_DROP, which frees the packet (got %d)", ret);
+}
+
 int main(void)
 {
 	struct coro_syscall *skel;
 	int ret, err, fd;
 
-	tap_plan(17);
+	tap_plan(21);
 	skel = coro_syscall__open_and_load();
 	if (!tap_ok(skel != NULL, "coro_syscall.bpf.o loads"))
 		return 1;
@@ -111,6 +143,8 @@ int main(void)
 
 	tap_ok(xlated_has(fd, "bpf_coro_suspend"), "xlated program calls bpf_coro_suspend at the await");
 	tap_ok(xlated_has(fd, "bpf_coro_entry"), "xlated program starts with the bpf_coro_entry dispatch");
+
+	test_xdp_test_run(skel);
 
 	coro_syscall__destroy(skel);
 	return tap_exit();

@@ -1,15 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# XDP coroutines on veth: packets suspend at XDP on CPU 0 and are resumed on
-# CPU 1; and every way a parked coroutine can be destroyed, with 10,000
-# parked (see coro_xdp.c for the checks).
+# XDP coroutines on veth: packets suspend at XDP on CPU 0 and are resumed
+# on CPU 1 from every kind of stash, with every verdict; and every way a
+# parked coroutine can be destroyed, with 10,000 parked.  See coro_xdp.c
+# for the scenarios and their checks.
 
 . "$(dirname "$0")/lib.sh"
 
 NS_A=coro_a
 NS_B=coro_b
 trap 'veth_cleanup "$NS_A" "$NS_B"' EXIT
+
+SCENARIOS=(
+	"resume 1000" "hash 1000" "list 1000" "rbtree 1000"
+	"drop 1000" "tx 1000" "devmap 1000" "cpumap 1000" "limit 400"
+	"release 10000" "delete 10000" "mapfree 10000" "objdrop 10000"
+	"detach 10000" "unload 10000" "unregister 10000"
+)
 
 run_mode()
 {
@@ -23,10 +31,10 @@ run_mode()
 	"$EVOS_BUILD/selftests/coro_xdp" "$mode" "$NS_A" "$NS_B" "$count"
 }
 
+# Ten checks per scenario, eleven for rbtree (key order).
+echo "1..$((${#SCENARIOS[@]} * 10 + 1))"
 rc=0
-echo "1..60"
-for m in "resume 1000" "release 10000" "delete 10000" "unload 10000" \
-	 "unregister 10000" "limit 400"; do
-	run_mode $m | grep -v '^1\.\.' || rc=1
+for s in "${SCENARIOS[@]}"; do
+	run_mode $s | grep -v '^1\.\.' || rc=1
 done
 exit $rc

@@ -129,3 +129,16 @@ int release_slot(struct run_args *args)
 	bpf_coro_release(h);
 	return 0;
 }
+
+/*
+ * An XDP program run through BPF_PROG_TEST_RUN: with live frames its
+ * packet parks in slot 7 like at a device; without them nothing takes the
+ * packet over and the suspension is undone.
+ */
+SEC("xdp")
+int xdp_test_run(struct xdp_md *ctx)
+{
+	if (bpf_coro_await(ctx, stash, 7) < 0)
+		return XDP_PASS;
+	return XDP_DROP;
+}

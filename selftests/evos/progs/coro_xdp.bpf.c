@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XDP coroutines for coro_xdp: UDP packets to the test port await, parked
- * in array map slots; a SYSCALL program resumes them all, on whatever CPU
- * it runs; the resumed runs re-derive their packet pointers, check what
- * they computed before the await, and pass the packet to the stack.
+ * XDP coroutines for coro_xdp: UDP packets to the test port await, and
+ * queue_fn stashes each handle where the test asks (an array map, a hash
+ * map, an inner map of a map-in-map, a BPF linked list or an rbtree).
+ * SYSCALL programs then resume them all, on whatever CPU they run, or
+ * destroy them.  A resumed run re-derives its packet pointers, checks what
+ * it computed before the await, and returns the verdict the test asks for.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include "bpf_experimental.h"
 
 #include "evos_coro.h"
 #include "evos_parse.h"
@@ -16,6 +19,13 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define NR_SLOTS 16384
+#define ETH_ALEN 6
+#define ESRCH 3
+
+/* Where queue_fn puts the handle (rodata, set before load). */
+enum stash { STASH_ARRAY, STASH_HASH, STASH_INNER, STASH_LIST, STASH_RBTREE };
+/* What the resumed run returns (bss, may change between runs). */
+enum verdict { V_PASS, V_DROP, V_TX, V_DEVMAP, V_CPUMAP };
 
 struct slot {
 	struct bpf_coro __kptr *h;
@@ -28,29 +38,148 @@ struct {
 	__type(value, struct slot);
 } slots SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NR_SLOTS);
+	__type(key, __u32);
+	__type(value, struct slot);
+} hslots SEC(".maps");
+
+struct inner_slots {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NR_SLOTS);
+	__type(key, __u32);
+	__type(value, struct slot);
+};
+
+/* User space puts an inner map at index 0, and later frees it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct inner_slots);
+} outer SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} devs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_CPUMAP);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bpf_cpumap_val);
+} cpus SEC(".maps");
+
+struct list_coro {
+	struct bpf_list_node node;
+	struct bpf_coro __kptr *h;
+};
+
+struct rb_coro {
+	struct bpf_rb_node node;
+	__u64 key;
+	struct bpf_coro __kptr *h;
+};
+
+#define private(name) SEC(".data." #name) __hidden __attribute__((aligned(8)))
+private(L) struct bpf_spin_lock list_lock;
+private(L) struct bpf_list_head list __contains(list_coro, node);
+private(R) struct bpf_spin_lock rb_lock;
+private(R) struct bpf_rb_root rb __contains(rb_coro, node);
+
 const volatile __u16 port = 9000;
+const volatile __u32 stash = STASH_ARRAY;
+__u32 verdict = V_PASS;
 
 __u32 next_slot;
-__u64 parked, overflow, await_failed;
+__u64 parked, overflow, await_failed, stash_failed;
 __u64 locals_ok, locals_bad, cross_cpu, same_cpu;
-__u64 resumed, resumed_pass, resumed_other;
+__u64 resumed, resumed_pass, resumed_verdict, resumed_empty, resumed_other;
+__u64 out_of_order, dropped_nodes, reflected;
 
-static int park(struct bpf_coro *h, __u64 cookie)
+static void slot_put(struct slot *s, struct bpf_coro *h)
 {
-	__u32 key = cookie;
-	struct slot *s;
-
-	s = bpf_map_lookup_elem(&slots, &key);
-	if (!s) {
-		bpf_coro_release(h);
-		return 0;
-	}
 	h = bpf_kptr_xchg(&s->h, h);
 	if (h) {
 		bpf_coro_release(h);
 		__sync_fetch_and_add(&overflow, 1);
 	}
+}
+
+static bool rb_less(struct bpf_rb_node *a, const struct bpf_rb_node *b)
+{
+	struct rb_coro *x = container_of(a, struct rb_coro, node);
+	struct rb_coro *y = container_of(b, struct rb_coro, node);
+
+	return x->key < y->key;
+}
+
+static int park_node(struct bpf_coro *h, __u64 key)
+{
+	if (stash == STASH_LIST) {
+		struct list_coro *n = bpf_obj_new(typeof(*n));
+
+		if (!n)
+			goto fail;
+		h = bpf_kptr_xchg(&n->h, h);
+		if (h)
+			bpf_coro_release(h);
+		bpf_spin_lock(&list_lock);
+		bpf_list_push_back(&list, &n->node);
+		bpf_spin_unlock(&list_lock);
+	} else {
+		struct rb_coro *n = bpf_obj_new(typeof(*n));
+
+		if (!n)
+			goto fail;
+		n->key = key;
+		h = bpf_kptr_xchg(&n->h, h);
+		if (h)
+			bpf_coro_release(h);
+		bpf_spin_lock(&rb_lock);
+		bpf_rbtree_add(&rb, &n->node, rb_less);
+		bpf_spin_unlock(&rb_lock);
+	}
+	return 0;
+fail:
+	bpf_coro_release(h);
+	__sync_fetch_and_add(&stash_failed, 1);
+	return 0;
+}
+
+/* queue_fn: receives the only reference to the coroutine. */
+static int park(struct bpf_coro *h, __u64 cookie)
+{
+	struct slot zero = {}, *s = NULL;
+	__u32 key = cookie;
+	void *inner;
+
 	__sync_fetch_and_add(&parked, 1);
+	if (stash == STASH_LIST || stash == STASH_RBTREE)
+		return park_node(h, cookie);
+
+	if (stash == STASH_HASH) {
+		bpf_map_update_elem(&hslots, &key, &zero, BPF_NOEXIST);
+		s = bpf_map_lookup_elem(&hslots, &key);
+	} else if (stash == STASH_INNER) {
+		__u32 idx = 0;
+
+		inner = bpf_map_lookup_elem(&outer, &idx);
+		if (inner)
+			s = bpf_map_lookup_elem(inner, &key);
+	} else {
+		s = bpf_map_lookup_elem(&slots, &key);
+	}
+	if (!s) {
+		bpf_coro_release(h);
+		__sync_fetch_and_add(&stash_failed, 1);
+		return 0;
+	}
+	slot_put(s, h);
 	return 0;
 }
 
@@ -68,6 +197,30 @@ static __always_inline struct pkt_payload *payload_of(struct xdp_md *ctx,
 		return NULL;
 	*sport = udp->source;
 	return p;
+}
+
+/* Send the datagram back where it came from; checksums stay valid. */
+static __always_inline void reflect(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	struct udphdr *udp = evos_parse_udp4(ctx);
+	struct ethhdr *eth = data;
+	struct iphdr *ip = data + sizeof(*eth);
+	__u8 mac[ETH_ALEN];
+	__u32 addr;
+	__u16 p;
+
+	if (!udp || (void *)(ip + 1) > (void *)udp)
+		return;
+	__builtin_memcpy(mac, eth->h_dest, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, mac, ETH_ALEN);
+	addr = ip->saddr;
+	ip->saddr = ip->daddr;
+	ip->daddr = addr;
+	p = udp->source;
+	udp->source = udp->dest;
+	udp->dest = p;
 }
 
 SEC("xdp")
@@ -100,30 +253,80 @@ int xdp_await(struct xdp_md *ctx)
 		__sync_fetch_and_add(&cross_cpu, 1);
 	else
 		__sync_fetch_and_add(&same_cpu, 1);
+
+	switch (verdict) {
+	case V_DROP:
+		return XDP_DROP;
+	case V_TX:
+		reflect(ctx);
+		return XDP_TX;
+	case V_DEVMAP:
+		reflect(ctx);
+		return bpf_redirect_map(&devs, 0, XDP_DROP);
+	case V_CPUMAP:
+		return bpf_redirect_map(&cpus, 0, XDP_DROP);
+	default:
+		return XDP_PASS;
+	}
+}
+
+/* On the peer's device: count the datagrams that came back. */
+SEC("xdp")
+int xdp_peer(struct xdp_md *ctx)
+{
+	struct udphdr *udp = evos_parse_udp4(ctx);
+
+	if (udp && udp->source == bpf_htons(port)) {
+		__sync_fetch_and_add(&reflected, 1);
+		return XDP_DROP;
+	}
 	return XDP_PASS;
+}
+
+static void account(int ret)
+{
+	resumed++;
+	if (ret == -ESRCH)
+		resumed_empty++;
+	else if (ret == XDP_PASS)
+		resumed_pass++;
+	else if (ret >= 0)
+		resumed_verdict++;
+	else
+		resumed_other++;
+}
+
+static struct slot *slot_of(__u32 i)
+{
+	void *inner;
+	__u32 idx = 0;
+
+	if (stash == STASH_HASH)
+		return bpf_map_lookup_elem(&hslots, &i);
+	if (stash == STASH_INNER) {
+		inner = bpf_map_lookup_elem(&outer, &idx);
+		return inner ? bpf_map_lookup_elem(inner, &i) : NULL;
+	}
+	return bpf_map_lookup_elem(&slots, &i);
 }
 
 static int resume_one(__u32 i, void *data)
 {
 	struct bpf_coro *h;
 	struct slot *s;
-	int ret;
 
-	s = bpf_map_lookup_elem(&slots, &i);
+	s = slot_of(i);
 	if (!s)
-		return 1;
-	h = bpf_kptr_xchg(&s->h, NULL);
-	if (!h)
 		return 0;
-	ret = bpf_coro_resume(h);
-	resumed++;
-	if (ret == XDP_PASS)
-		resumed_pass++;
-	else
-		resumed_other++;
+	h = bpf_kptr_xchg(&s->h, NULL);
+	if (stash == STASH_HASH)
+		bpf_map_delete_elem(&hslots, &i);
+	if (h)
+		account(bpf_coro_resume(h));
 	return 0;
 }
 
+/* Resume every handle stashed in a map slot (array, hash or inner map). */
 SEC("syscall")
 int resume_all(void *ctx)
 {
@@ -136,9 +339,9 @@ static int release_one(__u32 i, void *data)
 	struct bpf_coro *h;
 	struct slot *s;
 
-	s = bpf_map_lookup_elem(&slots, &i);
+	s = slot_of(i);
 	if (!s)
-		return 1;
+		return 0;
 	h = bpf_kptr_xchg(&s->h, NULL);
 	if (h)
 		bpf_coro_release(h);
@@ -149,5 +352,88 @@ SEC("syscall")
 int release_all(void *ctx)
 {
 	bpf_loop(NR_SLOTS, release_one, NULL, 0);
+	return 0;
+}
+
+/* Pop one node of the list; resume its coroutine, or just drop the node. */
+static int list_one(__u32 i, void *data)
+{
+	bool drop = *(bool *)data;
+	struct bpf_list_node *ln;
+	struct list_coro *n;
+	struct bpf_coro *h;
+
+	bpf_spin_lock(&list_lock);
+	ln = bpf_list_pop_front(&list);
+	bpf_spin_unlock(&list_lock);
+	if (!ln)
+		return 1;
+	n = container_of(ln, struct list_coro, node);
+	if (drop) {
+		/* The handle dies with the node: the kptr's destructor. */
+		bpf_obj_drop(n);
+		dropped_nodes++;
+		return 0;
+	}
+	h = bpf_kptr_xchg(&n->h, NULL);
+	bpf_obj_drop(n);
+	if (h)
+		account(bpf_coro_resume(h));
+	return 0;
+}
+
+SEC("syscall")
+int resume_list(void *ctx)
+{
+	bool drop = false;
+
+	bpf_loop(NR_SLOTS, list_one, &drop, 0);
+	return 0;
+}
+
+SEC("syscall")
+int drop_list(void *ctx)
+{
+	bool drop = true;
+
+	bpf_loop(NR_SLOTS, list_one, &drop, 0);
+	return 0;
+}
+
+/* Take the smallest key out of the rbtree and resume it, in key order. */
+static int rb_one(__u32 i, void *data)
+{
+	__u64 *last = data;
+	struct bpf_rb_node *rn;
+	struct rb_coro *n;
+	struct bpf_coro *h;
+
+	bpf_spin_lock(&rb_lock);
+	rn = bpf_rbtree_first(&rb);
+	if (!rn) {
+		bpf_spin_unlock(&rb_lock);
+		return 1;
+	}
+	rn = bpf_rbtree_remove(&rb, rn);
+	bpf_spin_unlock(&rb_lock);
+	if (!rn)
+		return 1;
+	n = container_of(rn, struct rb_coro, node);
+	if (n->key + 1 < *last)
+		out_of_order++;
+	*last = n->key + 1;
+	h = bpf_kptr_xchg(&n->h, NULL);
+	bpf_obj_drop(n);
+	if (h)
+		account(bpf_coro_resume(h));
+	return 0;
+}
+
+SEC("syscall")
+int resume_rbtree(void *ctx)
+{
+	__u64 last = 0;
+
+	bpf_loop(NR_SLOTS, rb_one, &last, 0);
 	return 0;
 }

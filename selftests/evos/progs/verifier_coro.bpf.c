@@ -46,6 +46,16 @@ struct bpf_cpumask *bpf_cpumask_create(void) __ksym;
 void bpf_cpumask_release(struct bpf_cpumask *cpumask) __ksym;
 void bpf_rcu_read_lock(void) __ksym;
 void bpf_rcu_read_unlock(void) __ksym;
+void bpf_preempt_disable(void) __ksym;
+void bpf_preempt_enable(void) __ksym;
+int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
+int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;
+void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} ring SEC(".maps");
 
 /* A queue_fn that stashes the handle in slot @cookie. */
 static int stash(struct bpf_coro *h, __u64 cookie)
@@ -131,7 +141,98 @@ int await_without_ctx(void *ctx)
 	return bpf_coro_await(l, stash, 0);
 }
 
+SEC("xdp/devmap") __failure
+__msg("bpf_coro_await in a devmap program: a devmap program cannot hand its packet over; await in the device's XDP program")
+int await_in_devmap(struct xdp_md *ctx)
+{
+	return bpf_coro_await(ctx, stash, 0) < 0 ? XDP_DROP : XDP_PASS;
+}
+
+SEC("xdp/cpumap") __success
+int await_in_cpumap(struct xdp_md *ctx)
+{
+	return bpf_coro_await(ctx, stash, 0) < 0 ? XDP_DROP : XDP_PASS;
+}
+
+SEC("syscall") __failure
+__msg("bpf_coro_await: too many await points (at most 64)")
+__attribute__((naked)) int await_too_many(void)
+{
+	asm volatile (
+	"r6 = r1;"
+	".rept 65;"
+	"r1 = r6;"
+	"r2 = %[stash] ll;"
+	"r3 = 0;"
+	"call %[bpf_coro_await];"
+	".endr;"
+	"r0 = 0;"
+	"exit;"
+	:
+	: [bpf_coro_await]"i"(bpf_coro_await), [stash]"i"(stash)
+	: "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "memory");
+}
+
 /* --- nothing may be held across an await ------------------------------- */
+
+SEC("syscall") __success
+int await_after_preempt_enable(void *ctx)
+{
+	bpf_preempt_disable();
+	bpf_preempt_enable();
+	return bpf_coro_await(ctx, stash, 0);
+}
+
+SEC("syscall") __failure
+__msg("bpf_coro_await with preemption disabled: call bpf_preempt_enable() before awaiting")
+int await_with_preempt_disabled(void *ctx)
+{
+	bpf_preempt_disable();
+	bpf_coro_await(ctx, stash, 0);
+	bpf_preempt_enable();
+	return 0;
+}
+
+SEC("syscall") __success
+int await_after_iter_destroy(void *ctx)
+{
+	struct bpf_iter_num it;
+	int *v, sum = 0;
+
+	bpf_iter_num_new(&it, 0, 4);
+	while ((v = bpf_iter_num_next(&it)))
+		sum += *v;
+	bpf_iter_num_destroy(&it);
+	return bpf_coro_await(ctx, stash, 0) + sum;
+}
+
+SEC("syscall") __failure
+__msg("bpf_coro_await with an iterator live at fp-8: destroy it before awaiting")
+int await_with_iter(void *ctx)
+{
+	struct bpf_iter_num it;
+	int *v, sum = 0;
+
+	bpf_iter_num_new(&it, 0, 4);
+	v = bpf_iter_num_next(&it);
+	if (v)
+		sum = *v;
+	bpf_coro_await(ctx, stash, 0);
+	bpf_iter_num_destroy(&it);
+	return sum;
+}
+
+SEC("syscall") __failure
+__msg("bpf_coro_await with a referenced dynptr live at fp-16: submit or discard it before awaiting")
+int await_with_ringbuf_dynptr(void *ctx)
+{
+	struct bpf_dynptr d;
+
+	bpf_ringbuf_reserve_dynptr(&ring, 8, 0, &d);
+	bpf_coro_await(ctx, stash, 0);
+	bpf_ringbuf_discard_dynptr(&d, 0);
+	return 0;
+}
 
 SEC("syscall") __success
 int await_after_unlock(void *ctx)
@@ -285,6 +386,77 @@ int stack_ptr_after_await(void *ctx)
 	bpf_coro_await(ctx, stash, 0);
 	asm volatile("" : "+r"(p));
 	return *p;
+}
+
+__u64 dbuf = 7;
+
+SEC("syscall") __success
+int dynptr_before_await(void *ctx)
+{
+	struct bpf_dynptr d;
+	__u64 out = 0;
+
+	bpf_dynptr_from_mem(&dbuf, sizeof(dbuf), 0, &d);
+	bpf_dynptr_read(&out, sizeof(out), &d, 0, 0);
+	return bpf_coro_await(ctx, stash, 0) + (int)out;
+}
+
+SEC("syscall") __failure
+__msg("fp-16 is invalid: it held a dynptr, which bpf_coro_await at insn 12 invalidated; create the dynptr again after the await")
+__attribute__((naked)) int dynptr_after_await(void)
+{
+	asm volatile (
+	"r6 = r1;"
+	"r1 = %[dbuf] ll;"
+	"r2 = 8;"
+	"r3 = 0;"
+	"r4 = r10;"
+	"r4 += -16;"
+	"call %[bpf_dynptr_from_mem];"
+	"r1 = r6;"
+	"r2 = %[stash] ll;"
+	"r3 = 0;"
+	"call %[bpf_coro_await];"
+	"r1 = r10;"
+	"r1 += -24;"
+	"r2 = 8;"
+	"r3 = r10;"
+	"r3 += -16;"
+	"r4 = 0;"
+	"r5 = 0;"
+	"call %[bpf_dynptr_read];"
+	"r0 = 0;"
+	"exit;"
+	:
+	: [dbuf]"i"(&dbuf), [bpf_dynptr_from_mem]"i"(bpf_dynptr_from_mem),
+	  [bpf_dynptr_read]"i"(bpf_dynptr_read),
+	  [bpf_coro_await]"i"(bpf_coro_await), [stash]"i"(stash)
+	: "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "memory");
+}
+
+SEC("syscall") __failure
+__msg("bpf_coro_await: R6 holds ctx on one path to insn 9 and a scalar on another; keep ctx where no scalar lives across the await")
+__attribute__((naked)) int ctx_or_scalar_in_r6(void)
+{
+	asm volatile (
+	"r7 = r1;"
+	"r6 = r1;"
+	"call %[bpf_get_prandom_u32];"
+	"if r0 == 0 goto 1f;"
+	"r6 = 1;"
+"1:"
+	"r1 = r7;"
+	"r2 = %[stash] ll;"
+	"r3 = 0;"
+	"call %[bpf_coro_await];"
+	"r0 = 0;"
+	"if r6 != 0 goto 2f;"
+"2:"
+	"exit;"
+	:
+	: [bpf_get_prandom_u32]"i"(bpf_get_prandom_u32),
+	  [bpf_coro_await]"i"(bpf_coro_await), [stash]"i"(stash)
+	: "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "memory");
 }
 
 struct {
@@ -475,7 +647,7 @@ static int plain_store(struct bpf_coro *h, __u64 cookie)
 }
 
 SEC("syscall") __failure
-__msg("store to referenced kptr disallowed")
+__msg("R6 is a bpf_coro handle: a plain store cannot move it into a map; use bpf_kptr_xchg()")
 int handle_plain_store(void *ctx)
 {
 	return bpf_coro_await(ctx, plain_store, 0);

@@ -5,7 +5,9 @@
  * A loaded object exports counters through a one-entry per-CPU array
  * named "evos_stats" whose value is a struct of __u64 counters (see
  * bpf/include/evos_stats.h).  evosctl reads the names from the map's BTF,
- * so new counters need no change here.
+ * so new counters need no change here.  Programs with await points also
+ * have the kernel's coroutine counters, the "coro_*" lines of their
+ * fdinfo (Documentation/bpf/evos-coroutines.rst).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -49,12 +51,8 @@ static void print_counters(const char *obj, int map_fd)
 	}
 
 	if (json_output) {
-		jsonw_start_object(json_wtr);
-		jsonw_string_field(json_wtr, "object", obj);
 		jsonw_name(json_wtr, "counters");
 		jsonw_start_object(json_wtr);
-	} else {
-		printf("%s:\n", obj);
 	}
 	n = btf_vlen(t);
 	for (i = 0, m = btf_members(t); i < n; i++, m++) {
@@ -90,21 +88,87 @@ static void print_counters(const char *obj, int map_fd)
 			printf(")\n");
 		}
 	}
-	if (json_output) {
+	if (json_output)
 		jsonw_end_object(json_wtr);
-		jsonw_end_object(json_wtr);
-	}
 	free(vals);
 out:
 	btf__free(btf);
+}
+
+/* The "coro_*" lines of a program's fdinfo; returns how many were shown. */
+static int print_coro_counters(const char *prog, int prog_fd, bool *any)
+{
+	char path[64], line[256], name[128];
+	unsigned long long v;
+	int shown = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", prog_fd);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "coro_%127[a-z_]:\t%llu", name, &v) != 2)
+			continue;
+		if (!*any) {
+			if (json_output) {
+				jsonw_name(json_wtr, "coroutines");
+				jsonw_start_object(json_wtr);
+			}
+			*any = true;
+		}
+		if (!shown) {
+			if (json_output) {
+				jsonw_name(json_wtr, prog);
+				jsonw_start_object(json_wtr);
+			} else {
+				printf("  coroutines of %s:\n", prog);
+			}
+		}
+		if (json_output)
+			jsonw_uint_field(json_wtr, name, v);
+		else
+			printf("    %-22s %12llu\n", name, v);
+		shown++;
+	}
+	fclose(f);
+	if (shown && json_output)
+		jsonw_end_object(json_wtr);
+	return shown;
+}
+
+static void print_object_coro_counters(const char *dir_path)
+{
+	char path[4096];
+	struct dirent *de;
+	bool any = false;
+	DIR *dir;
+	int fd;
+
+	dir = opendir(dir_path);
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.' ||
+		    fmt_path(path, sizeof(path), "%s/%s", dir_path, de->d_name))
+			continue;
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		print_coro_counters(de->d_name, fd, &any);
+		close(fd);
+	}
+	closedir(dir);
+	if (any && json_output)
+		jsonw_end_object(json_wtr);
 }
 
 int do_stats(int argc, char **argv)
 {
 	char objs[4096], path[4096];
 	struct dirent *de;
-	int fd, shown = 0;
 	DIR *dir;
+	int fd;
 
 	(void)argv;
 	if (argc)
@@ -118,21 +182,28 @@ int do_stats(int argc, char **argv)
 	while ((de = readdir(dir))) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (fmt_path(path, sizeof(path), "%s/%s/maps/evos_stats", objs,
-			     de->d_name))
-			continue;
-		fd = bpf_obj_get(path);
-		if (fd < 0)
-			continue;
-		print_counters(de->d_name, fd);
-		close(fd);
-		shown++;
+		if (json_output) {
+			jsonw_start_object(json_wtr);
+			jsonw_string_field(json_wtr, "object", de->d_name);
+		} else {
+			printf("%s:\n", de->d_name);
+		}
+		if (!fmt_path(path, sizeof(path), "%s/%s/maps/evos_stats", objs,
+			      de->d_name)) {
+			fd = bpf_obj_get(path);
+			if (fd >= 0) {
+				print_counters(de->d_name, fd);
+				close(fd);
+			}
+		}
+		if (!fmt_path(path, sizeof(path), "%s/%s/progs", objs, de->d_name))
+			print_object_coro_counters(path);
+		if (json_output)
+			jsonw_end_object(json_wtr);
 	}
 	closedir(dir);
 	if (json_output)
 		jsonw_end_array(json_wtr);
-	else if (!shown)
-		printf("no loaded object has counters (a map named evos_stats)\n");
 	return 0;
 }
 
