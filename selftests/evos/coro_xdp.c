@@ -23,7 +23,9 @@
  *   mapfree     stashed in an inner map, which is then freed
  *   objdrop     stashed in list nodes, which are dropped with bpf_obj_drop()
  *   detach      the XDP program is detached, the program itself stays
- *   unload      XDP detached, then programs and maps closed
+ *   unload      the program freed while XDP keeps running on b0: b0 runs
+ *               xdp_entry, which tail-calls xdp_await; the test takes
+ *               xdp_await out of the program array and closes it
  *   unregister  the veth device deleted
  *   limit       kernel.bpf_coro_max_parked below COUNT: the rest fail to
  *               suspend, fall back to inline processing and are counted
@@ -229,7 +231,8 @@ static const struct scenario *find_scenario(const char *name)
 /* An inner map for the map-in-map, made like the object's template. */
 static int inner_map_create(struct coro_xdp *skel)
 {
-	struct bpf_map *tmpl = bpf_map__inner_map(skel->maps.outer);
+	/* The inner maps are arrays of struct slot, like "slots". */
+	struct bpf_map *tmpl = skel->maps.slots;
 	LIBBPF_OPTS(bpf_map_create_opts, opts,
 		    .btf_fd = bpf_object__btf_fd(skel->obj),
 		    .btf_key_type_id = bpf_map__btf_key_type_id(tmpl),
@@ -298,7 +301,7 @@ int main(int argc, char **argv)
 	long long base_parked, slab0, free0, slab1 = 0, free1 = 0;
 	bool mem_ok;
 	long received = 0, bad = 0, expect_parked, done;
-	int ifindex, sock, prog_fd, inner_fd = -1, peer_ifindex = 0, limit = 0;
+	int ifindex, sock, prog_fd, attach_fd, inner_fd = -1, peer_ifindex = 0, limit = 0;
 	const struct scenario *sc;
 	struct coro_xdp *skel;
 	unsigned char *seen;
@@ -350,6 +353,7 @@ int main(int argc, char **argv)
 		return 1;
 	skel->bss->verdict = sc->verdict;
 	prog_fd = bpf_program__fd(skel->progs.xdp_await);
+	attach_fd = prog_fd;
 	ifindex = if_nametoindex("b0");
 	sock = udp_socket();
 	if (sc->stash == STASH_INNER)
@@ -368,14 +372,20 @@ int main(int argc, char **argv)
 		if (bpf_map_update_elem(bpf_map__fd(skel->maps.cpus), &zero, &v, BPF_ANY))
 			peer_ifindex = -1;
 	}
-	tap_ok(ifindex && sock >= 0 && peer_ifindex >= 0 &&
+	if (sc->how == UNLOAD) {
+		__u32 zero = 0;
+
+		attach_fd = bpf_program__fd(skel->progs.xdp_entry);
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.jmp), &zero, &prog_fd,
+					BPF_ANY))
+			attach_fd = -1;
+	}
+	tap_ok(ifindex && sock >= 0 && peer_ifindex >= 0 && attach_fd >= 0 &&
 	       (sc->stash != STASH_INNER || inner_fd >= 0) &&
-	       !bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE, NULL),
+	       !bpf_xdp_attach(ifindex, attach_fd, XDP_FLAGS_DRV_MODE, NULL),
 	       "%s: native XDP attached to b0, UDP socket bound, maps set up", mode);
 
 	tap_eq(send_packets(count), 0, "%s: sent %ld datagrams from CPU 0", mode, count);
-	if (sc->how == UNLOAD)
-		bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
 	wait_for(&skel->bss->parked, expect_parked);
 	wait_for(&skel->bss->await_failed, count - expect_parked);
 	usleep(100000);
@@ -488,18 +498,22 @@ int main(int argc, char **argv)
 		       mode, skel->bss->resumed, skel->bss->resumed_empty,
 		       skel->bss->locals_ok + skel->bss->locals_bad);
 		break;
-	case UNLOAD:
+	case UNLOAD: {
+		__u32 zero = 0;
+
+		bpf_map_delete_elem(bpf_map__fd(skel->maps.jmp), &zero);
 		coro_xdp__destroy(skel);
 		skel = NULL;
 		tap_eq(wait_parked(base_parked), base_parked,
-		       "%s: detaching and closing the program destroys all %ld parked",
-		       mode, count);
+		       "%s: freeing the program destroys all %ld parked", mode, count);
 		tap_eq(drain(sock, &bad, seen), 0, "%s: none of them is delivered", mode);
 		send_packets(10);
 		usleep(100000);
 		tap_eq(drain(sock, &bad, seen), 10,
 		       "%s: b0 passes traffic normally afterwards", mode);
+		bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
 		break;
+	}
 	}
 
 	if (peer_ifindex > 0)

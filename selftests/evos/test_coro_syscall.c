@@ -62,14 +62,15 @@ static bool xlated_has(int prog_fd, const char *what)
 
 static void test_xdp_test_run(struct coro_syscall *skel)
 {
-	int fd = bpf_program__fd(skel->progs.xdp_test_run), ret;
+	int fd = bpf_program__fd(skel->progs.xdp_test_run), ret, err;
 	long long parked = sysctl_read(PARKED);
 	unsigned char pkt[64] = {};
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt,
 		    .data_size_in = sizeof(pkt));
 
 	/* Without live frames, the verdict goes back to user space. */
-	tap_ok(!bpf_prog_test_run_opts(fd, &opts) && opts.retval == XDP_REDIRECT,
+	err = bpf_prog_test_run_opts(fd, &opts);
+	tap_ok(!err && opts.retval == XDP_REDIRECT,
 	       "XDP test run without live frames returns the suspension's XDP_REDIRECT (%u)",
 	       opts.retval);
 	run(skel->progs.resume_slot, 0, 7, &ret);

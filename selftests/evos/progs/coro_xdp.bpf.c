@@ -270,6 +270,24 @@ int xdp_await(struct xdp_md *ctx)
 	}
 }
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} jmp SEC(".maps");
+
+/*
+ * Attached in place of xdp_await when the test unloads xdp_await while
+ * the device keeps running XDP: it tail-calls whatever is in jmp[0].
+ */
+SEC("xdp")
+int xdp_entry(struct xdp_md *ctx)
+{
+	bpf_tail_call(ctx, &jmp, 0);
+	return XDP_PASS;
+}
+
 /* On the peer's device: count the datagrams that came back. */
 SEC("xdp")
 int xdp_peer(struct xdp_md *ctx)
