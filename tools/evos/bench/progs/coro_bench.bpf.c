@@ -65,6 +65,9 @@ int xdp_await(struct xdp_md *ctx)
 	__u64 v = work(ctx);
 	__u32 slot = next_slot++ % NR_SLOTS;
 
+	/* Computed before the await: packet pointers do not survive it. */
+	asm volatile("" : "+r"(v));
+
 	if (bpf_coro_await(ctx, stash, slot) < 0) {
 		failed++;
 		return XDP_DROP;
