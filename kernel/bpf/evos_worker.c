@@ -73,7 +73,7 @@ struct evos_pool;
  *	itself (or teardown, once it stopped) touches it
  * @popped: coroutines handed out during the current call of run
  * @depth: coroutines on @queue and @batch
- * @kicked: bpf_evos_worker_wake() asked for a call of run
+ * @kicked: a push or bpf_evos_worker_wake() since run was last called
  * @stopped: run returned < 0; the worker takes no more coroutines
  * @runs: calls of run
  * @busy_ns: time spent in calls of run that did work
@@ -130,6 +130,7 @@ static DEFINE_PER_CPU(struct evos_worker *, evos_current);
 
 static void worker_wake(struct evos_worker *w)
 {
+	WRITE_ONCE(w->kicked, true);
 	if (wake_up_process(w->task))
 		atomic64_inc(&w->wakeups);
 }
@@ -245,12 +246,17 @@ static int evos_worker_fn(void *arg)
 			continue;
 		}
 
+		/*
+		 * Idle: sleep until a push or bpf_evos_worker_wake() since the
+		 * start of this call, or the idle timeout.  What is already
+		 * queued does not count: run chose not to take it now.
+		 */
 		set_current_state(TASK_INTERRUPTIBLE);
-		if (llist_empty(&w->queue) && !w->batch &&
-		    !READ_ONCE(w->kicked) && !kthread_should_stop())
+		if (!READ_ONCE(w->kicked) && !kthread_should_stop())
 			schedule_timeout(pool->idle_jiffies);
 		__set_current_state(TASK_RUNNING);
 		w->idle_ns += ktime_get_ns() - t0;
+		cond_resched();
 	}
 	return 0;
 }
@@ -600,7 +606,6 @@ __bpf_kfunc int bpf_evos_worker_wake(u32 worker)
 	rcu_read_lock();
 	pool = rcu_dereference(evos_pool);
 	if (pool && worker < pool->nr) {
-		WRITE_ONCE(pool->workers[worker]->kicked, true);
 		worker_wake(pool->workers[worker]);
 	} else {
 		err = -ENOENT;

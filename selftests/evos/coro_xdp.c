@@ -65,38 +65,9 @@
 static const char *mode, *ns_peer, *ns_evos;
 static long count;
 
-static int enter_ns(const char *ns)
-{
-	char path[128];
-	int fd, err;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	err = setns(fd, CLONE_NEWNET);
-	close(fd);
-	return err;
-}
-
 static int send_packets(long n)
 {
-	char cnt[32];
-	pid_t pid;
-	int status;
-
-	snprintf(cnt, sizeof(cnt), "%ld", n);
-	pid = fork();
-	if (pid == 0) {
-		if (enter_ns(ns_peer) || pin_to_cpu(0))
-			_exit(127);
-		execlp("pktgen", "pktgen", "--dst", "10.9.0.2", "--port", "9000",
-		       "--count", cnt, "--flows", "4", "--size", "64", NULL);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return send_from_ns(ns_peer, 0, n, 4);
 }
 
 static int udp_socket(void)
@@ -134,14 +105,6 @@ static long drain(int fd, long *bad, unsigned char *seen)
 	return n;
 }
 
-static void wait_for(volatile __u64 *v, __u64 want)
-{
-	int i;
-
-	for (i = 0; i < 300 && *v < want; i++)
-		usleep(20000);
-}
-
 static long long wait_parked(long long want)
 {
 	long long v = -1;
@@ -154,61 +117,6 @@ static long long wait_parked(long long want)
 		usleep(20000);
 	}
 	return v;
-}
-
-static long long meminfo(const char *key)
-{
-	char line[256];
-	long long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-	size_t klen = strlen(key);
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, klen) && line[klen] == ':')
-			v = atoll(line + klen + 1);
-	fclose(f);
-	return v;
-}
-
-/* Free pages held in the per-CPU page lists, in kB (not in MemAvailable). */
-static long long pcp_kb(void)
-{
-	long long pages = 0, n;
-	char line[256];
-	FILE *f = fopen("/proc/zoneinfo", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " count: %lld", &n) == 1)
-			pages += n;
-	fclose(f);
-	return pages * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
-static long long available_kb(void)
-{
-	return meminfo("MemAvailable") + pcp_kb();
-}
-
-static int run_syscall(struct bpf_program *prog)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, opts);
-
-	return bpf_prog_test_run_opts(bpf_program__fd(prog), &opts) ?: (int)opts.retval;
-}
-
-static void drop_caches(void)
-{
-	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
-
-	if (fd >= 0) {
-		if (write(fd, "3", 1) != 1)
-			perror("coro_xdp: drop_caches");
-		close(fd);
-	}
 }
 
 enum stash { STASH_ARRAY, STASH_HASH, STASH_INNER, STASH_LIST, STASH_RBTREE };

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the EvOS C selftests: TAP output, CPU pinning, and the
- * coroutine counters of a program (from its fdinfo).
+ * Helpers shared by the EvOS C selftests: TAP output, CPU pinning, the
+ * coroutine counters of a program (from its fdinfo), memory figures, and
+ * the two network namespaces of the veth tests.
  */
 #ifndef __EVOS_TESTLIB_H
 #define __EVOS_TESTLIB_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <linux/types.h>
 
 extern int tap_n, tap_failed;
 
@@ -26,5 +28,24 @@ int pin_to_cpu(int cpu);
 /* Coroutine counter NAME ("created", "resumed", ...) of the program, or -1. */
 long long coro_counter(int prog_fd, const char *name);
 long long sysctl_read(const char *path);
+
+struct bpf_program;
+/* Run a SYSCALL program once; its return value, or a negative errno. */
+int run_syscall(struct bpf_program *prog);
+/* Wait up to 6 s for *v to reach @want. */
+void wait_for(volatile __u64 *v, __u64 want);
+
+/* Memory, in kB; available_kb() counts per-CPU page lists as free. */
+long long meminfo(const char *key);
+long long available_kb(void);
+void drop_caches(void);
+
+/* Network namespaces made by lib.sh's veth_pair (/run/netns/NAME). */
+int enter_ns(const char *ns);
+/*
+ * pktgen from namespace @ns, pinned to @cpu: @n datagrams in @flows flows
+ * to 10.9.0.2:9000.  Returns pktgen's exit status.
+ */
+int send_from_ns(const char *ns, int cpu, long n, int flows);
 
 #endif /* __EVOS_TESTLIB_H */

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * EvOS workers: the BPF-side declarations of the worker kfuncs.
+ *
+ * A pool of workers is a struct_ops, evos_worker_ops (vmlinux.h declares
+ * it and struct evos_worker).  See Documentation/bpf/evos-workers.rst.
+ */
+#ifndef __EVOS_WORKER_H
+#define __EVOS_WORKER_H
+
+/*
+ * Hand a coroutine to worker @worker; consumes @h.  Callable from XDP
+ * (typically in queue_fn), SYSCALL and worker programs.  Returns 0, or
+ * -ENOENT (no such worker) or -ESHUTDOWN (it stopped), in which case the
+ * coroutine was destroyed and counted.
+ */
+extern int bpf_coro_queue_push(__u32 worker, struct bpf_coro *h) __ksym;
+
+/*
+ * The oldest coroutine queued on @w, owned by the caller, or NULL when the
+ * queue is empty or this call of run already took its batch.  Worker
+ * programs only.
+ */
+extern struct bpf_coro *bpf_coro_queue_pop(struct evos_worker *w) __ksym;
+
+/* Make worker @worker call run again.  0, or -ENOENT. */
+extern int bpf_evos_worker_wake(__u32 worker) __ksym;
+
+/* Index of @w in its pool.  Worker programs only. */
+extern __u32 bpf_evos_worker_id(struct evos_worker *w) __ksym;
+
+/* Number of workers in the pool; 0 when none is registered. */
+extern __u32 bpf_evos_nr_workers(void) __ksym;
+
+#endif /* __EVOS_WORKER_H */

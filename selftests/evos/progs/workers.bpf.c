@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Workers for test_workers: XDP on b0 awaits each test datagram and its
+ * queue_fn pushes the coroutine to worker (flow % workers); the workers'
+ * run pops a batch and resumes them; the resumed run records the CPU it
+ * runs on for its flow, reflects the datagram and redirects it through a
+ * devmap back out of b0 to the peer, where xdp_peer counts it.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "bpf_experimental.h"
+
+#include "evos_coro.h"
+#include "evos_worker.h"
+#include "evos_parse.h"
+#include "../pkt_payload_bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define NR_FLOWS	64
+#define MAX_WORKERS	64
+#define ETH_ALEN	6
+
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} devs SEC(".maps");
+
+const volatile __u16 port = 9000;
+
+__u32 hold;			/* run pops nothing while set */
+__u32 stop_worker = ~0U;	/* this worker's run returns -1 */
+__u64 parked, push_failed, await_failed, reflected, resumed;
+__u32 flow_cpu[NR_FLOWS];	/* CPU + 1 that resumed the flow's packets */
+__u64 flow_cpu_mixed;		/* resumes of a flow on a second CPU */
+__u64 runs[MAX_WORKERS], popped[MAX_WORKERS];
+
+static int to_worker(struct bpf_coro *h, __u64 worker)
+{
+	if (bpf_coro_queue_push(worker, h) < 0)
+		__sync_fetch_and_add(&push_failed, 1);
+	else
+		__sync_fetch_and_add(&parked, 1);
+	return 0;
+}
+
+static __always_inline void reflect(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	struct udphdr *udp = evos_parse_udp4(ctx);
+	struct ethhdr *eth = data;
+	struct iphdr *ip = data + sizeof(*eth);
+	__u8 mac[ETH_ALEN];
+	__u32 addr;
+	__u16 p;
+
+	if (!udp || (void *)(ip + 1) > (void *)udp)
+		return;
+	__builtin_memcpy(mac, eth->h_dest, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, mac, ETH_ALEN);
+	addr = ip->saddr;
+	ip->saddr = ip->daddr;
+	ip->daddr = addr;
+	p = udp->source;
+	udp->source = udp->dest;
+	udp->dest = p;
+}
+
+SEC("xdp")
+int xdp_to_worker(struct xdp_md *ctx)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	struct udphdr *udp = evos_parse_udp4(ctx);
+	struct pkt_payload *p;
+	__u32 flow, nr, cpu, seen;
+
+	if (!udp || udp->dest != bpf_htons(port))
+		return XDP_PASS;
+	p = (void *)(udp + 1);
+	if ((void *)(p + 1) > data_end)
+		return XDP_PASS;
+	flow = p->flow % NR_FLOWS;
+	nr = bpf_evos_nr_workers();
+	if (!nr) {
+		__sync_fetch_and_add(&await_failed, 1);
+		return XDP_DROP;
+	}
+
+	if (bpf_coro_await(ctx, to_worker, flow % nr) < 0) {
+		__sync_fetch_and_add(&await_failed, 1);
+		return XDP_DROP;
+	}
+
+	/* Resumed by a worker. */
+	__sync_fetch_and_add(&resumed, 1);
+	cpu = bpf_get_smp_processor_id() + 1;
+	seen = flow_cpu[flow & (NR_FLOWS - 1)];
+	if (!seen)
+		flow_cpu[flow & (NR_FLOWS - 1)] = cpu;
+	else if (seen != cpu)
+		__sync_fetch_and_add(&flow_cpu_mixed, 1);
+	reflect(ctx);
+	return bpf_redirect_map(&devs, 0, XDP_DROP);
+}
+
+SEC("xdp")
+int xdp_peer(struct xdp_md *ctx)
+{
+	struct udphdr *udp = evos_parse_udp4(ctx);
+
+	if (udp && udp->source == bpf_htons(port)) {
+		__sync_fetch_and_add(&reflected, 1);
+		return XDP_DROP;
+	}
+	return XDP_PASS;
+}
+
+SEC("struct_ops/run")
+int BPF_PROG(run, struct evos_worker *w)
+{
+	__u32 id = bpf_evos_worker_id(w) & (MAX_WORKERS - 1);
+	struct bpf_coro *h;
+	int i, n = 0;
+
+	runs[id]++;
+	if (id == stop_worker)
+		return -1;
+	if (hold)
+		return 0;
+	bpf_for(i, 0, 64) {
+		h = bpf_coro_queue_pop(w);
+		if (!h)
+			break;
+		bpf_coro_resume(h);
+		n++;
+	}
+	popped[id] += n;
+	return n;
+}
+
+/* One pool per configuration; the test moves the link between them. */
+SEC(".struct_ops.link")
+struct evos_worker_ops two = {
+	.run = (void *)run,
+	.nr_workers = 2,
+	.batch = 32,
+	.cpus = 0x3,
+	.name = "two",
+};
+
+SEC(".struct_ops.link")
+struct evos_worker_ops one = {
+	.run = (void *)run,
+	.nr_workers = 1,
+	.batch = 32,
+	.cpus = 0x1,
+	.name = "one",
+};
+
+SEC(".struct_ops.link")
+struct evos_worker_ops three = {
+	.run = (void *)run,
+	.nr_workers = 3,
+	.batch = 32,
+	.cpus = 0x3,
+	.name = "three",
+};
+
+/* Wake worker stop_worker, so that its run sees the flag. */
+SEC("syscall")
+int wake_stop_worker(void *ctx)
+{
+	return bpf_evos_worker_wake(stop_worker);
+}
