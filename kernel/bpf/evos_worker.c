@@ -394,27 +394,6 @@ static int pool_replace(const struct evos_worker_ops *ops)
 
 /* --- struct_ops --------------------------------------------------------- */
 
-static int evos_worker_reg(void *kdata, struct bpf_link *link)
-{
-	int err;
-
-	mutex_lock(&evos_pool_mutex);
-	err = rcu_access_pointer(evos_pool) ? -EBUSY : 0;
-	mutex_unlock(&evos_pool_mutex);
-	return err ?: pool_replace(kdata);
-}
-
-static void evos_worker_unreg(void *kdata, struct bpf_link *link)
-{
-	pool_replace(NULL);
-}
-
-static int evos_worker_update(void *kdata, void *old_kdata,
-			      struct bpf_link *link)
-{
-	return pool_replace(kdata);
-}
-
 static int evos_worker_validate(void *kdata)
 {
 	const struct evos_worker_ops *ops = kdata;
@@ -431,6 +410,29 @@ static int evos_worker_validate(void *kdata)
 		if (cpu < 64)
 			online |= BIT_ULL(cpu);
 	return ops->cpus & ~online ? -EINVAL : 0;
+}
+
+static int evos_worker_reg(void *kdata, struct bpf_link *link)
+{
+	int err = evos_worker_validate(kdata);
+
+	if (err)
+		return err;
+	mutex_lock(&evos_pool_mutex);
+	err = rcu_access_pointer(evos_pool) ? -EBUSY : 0;
+	mutex_unlock(&evos_pool_mutex);
+	return err ?: pool_replace(kdata);
+}
+
+static void evos_worker_unreg(void *kdata, struct bpf_link *link)
+{
+	pool_replace(NULL);
+}
+
+static int evos_worker_update(void *kdata, void *old_kdata,
+			      struct bpf_link *link)
+{
+	return evos_worker_validate(kdata) ?: pool_replace(kdata);
 }
 
 static int evos_worker_init_member(const struct btf_type *t,
@@ -605,11 +607,10 @@ __bpf_kfunc int bpf_evos_worker_wake(u32 worker)
 
 	rcu_read_lock();
 	pool = rcu_dereference(evos_pool);
-	if (pool && worker < pool->nr) {
+	if (pool && worker < pool->nr)
 		worker_wake(pool->workers[worker]);
-	} else {
+	else
 		err = -ENOENT;
-	}
 	rcu_read_unlock();
 	return err;
 }
