@@ -12,6 +12,7 @@
 #   make kernel-patches  turn edits made in the unpacked kernel tree into
 #                   kernel/patches/ and overlay files
 #   make kernel-reset    drop edits made in the unpacked kernel tree
+#   make checkpatch checkpatch --strict and kernel-doc on the kernel series
 #   make clean      remove the work tree's build outputs
 
 MAKEFLAGS += -rR
@@ -48,7 +49,7 @@ VMLINUX_H := $(BUILD)/vmlinux.h
 BPF_INC := $(TOP)/bpf/include
 
 .PHONY: all deps kernel tools bpf evosctl selftests test test-host test-guest \
-	demo bench env kernel-patches kernel-reset kernel-status clean FORCE
+	demo bench env checkpatch kernel-patches kernel-reset kernel-status clean FORCE
 
 all: kernel tools bpf evosctl selftests
 
@@ -70,6 +71,9 @@ kernel-reset:
 
 kernel-status:
 	$(Q)tools/evos/ktree status
+
+checkpatch: kernel
+	$(Q)tools/evos/kcheck
 
 # --- libbpf and bpftool from the pinned tree --------------------------------
 
