@@ -18,6 +18,8 @@
  *   tx          resumed with XDP_TX, the datagram reflected to the peer
  *   devmap      resumed with a redirect through a devmap back out of b0
  *   cpumap      resumed with a redirect to a cpumap: into the stack
+ *   xsk         resumed with a redirect to the XSKMAP entry of the packet's
+ *               rx queue: every packet reaches the AF_XDP socket intact
  *   release     bpf_coro_release() all; none is delivered
  *   delete      map entries overwritten from user space (kptr destructor)
  *   mapfree     stashed in an inner map, which is then freed
@@ -58,12 +60,36 @@
 #include "coro_xdp.skel.h"
 #include "pkt_payload.h"
 #include "testlib.h"
+#include "xsk.h"
 
 #define PARKED "/proc/sys/kernel/bpf_coro_parked"
 #define MAX_PARKED "/proc/sys/kernel/bpf_coro_max_parked"
 
 static const char *mode, *ns_peer, *ns_evos;
 static long count;
+
+struct xsk_seen {
+	unsigned char *seen;
+	long n, bad;
+};
+
+/* A datagram from the AF_XDP socket: Ethernet, IPv4, UDP, payload. */
+static void xsk_packet(const void *pkt, __u32 len, void *arg)
+{
+	const unsigned char *payload = (const unsigned char *)pkt + 14 + 20 + 8;
+	struct xsk_seen *xs = arg;
+	struct pkt_payload h;
+
+	xs->n++;
+	if (len < 14 + 20 + 8 + sizeof(h)) {
+		xs->bad++;
+		return;
+	}
+	memcpy(&h, payload, sizeof(h));
+	if (pkt_payload_check(payload, len - 42) || (long)h.seq >= count ||
+	    xs->seen[h.seq]++)
+		xs->bad++;
+}
 
 static int send_packets(long n)
 {
@@ -120,7 +146,7 @@ static long long wait_parked(long long want)
 }
 
 enum stash { STASH_ARRAY, STASH_HASH, STASH_INNER, STASH_LIST, STASH_RBTREE };
-enum verdict { V_PASS, V_DROP, V_TX, V_DEVMAP, V_CPUMAP };
+enum verdict { V_PASS, V_DROP, V_TX, V_DEVMAP, V_CPUMAP, V_XSK };
 enum how { RESUME, RELEASE, DELETE, MAPFREE, OBJDROP, DETACH, UNLOAD, UNREGISTER };
 
 struct scenario {
@@ -141,6 +167,7 @@ static const struct scenario scenarios[] = {
 	{ "tx",		STASH_ARRAY,	V_TX,		RESUME,	"completed_tx", 10 },
 	{ "devmap",	STASH_ARRAY,	V_DEVMAP,	RESUME,	"completed_redirect", 10 },
 	{ "cpumap",	STASH_ARRAY,	V_CPUMAP,	RESUME,	"completed_redirect", 10 },
+	{ "xsk",	STASH_ARRAY,	V_XSK,		RESUME,	"completed_redirect", 10 },
 	{ "limit",	STASH_ARRAY,	V_PASS,		RESUME,	"completed_pass", 10 },
 	{ "release",	STASH_ARRAY,	V_PASS,		RELEASE, NULL, 10 },
 	{ "delete",	STASH_ARRAY,	V_PASS,		DELETE,	NULL, 10 },
@@ -236,6 +263,7 @@ int main(int argc, char **argv)
 	bool mem_ok;
 	long received = 0, bad = 0, expect_parked, done;
 	int ifindex, sock, prog_fd, attach_fd, inner_fd = -1, peer_ifindex = 0, limit = 0;
+	struct xsk xsk = { .fd = -1 };
 	const struct scenario *sc;
 	struct coro_xdp *skel;
 	unsigned char *seen;
@@ -296,6 +324,13 @@ int main(int argc, char **argv)
 		    bpf_map_update_elem(bpf_map__fd(skel->maps.devs), &zero,
 					&ifindex, BPF_ANY))
 			peer_ifindex = -1;
+	} else if (sc->verdict == V_XSK) {
+		__u32 zero = 0;
+
+		if (xsk_open(&xsk, ifindex, 0, 4096, 2048) ||
+		    bpf_map_update_elem(bpf_map__fd(skel->maps.xsks), &zero, &xsk.fd,
+					BPF_ANY))
+			peer_ifindex = -1;
 	} else if (sc->verdict == V_CPUMAP) {
 		struct bpf_cpumap_val v = { .qsize = 16384 };
 		__u32 zero = 0;
@@ -348,6 +383,15 @@ int main(int argc, char **argv)
 		if (sc->verdict == V_TX || sc->verdict == V_DEVMAP) {
 			wait_for(&skel->bss->reflected, expect_parked);
 			done = skel->bss->reflected;
+		} else if (sc->verdict == V_XSK) {
+			struct xsk_seen xs = { .seen = seen };
+
+			for (int i = 0; i < 100 && xs.n < expect_parked; i++) {
+				xsk_recv(&xsk, xsk_packet, &xs);
+				usleep(20000);
+			}
+			done = xs.n;
+			bad += xs.bad;
 		} else if (sc->verdict == V_CPUMAP) {
 			for (int i = 0; i < 100 && received < count; i++) {
 				usleep(50000);
@@ -460,6 +504,8 @@ int main(int argc, char **argv)
 	}
 	if (inner_fd >= 0)
 		close(inner_fd);
+	if (xsk.fd >= 0)
+		xsk_close(&xsk);
 	if (old_max[0]) {
 		FILE *f = fopen(MAX_PARKED, "w");
 

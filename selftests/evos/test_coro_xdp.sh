@@ -14,7 +14,7 @@ trap 'veth_cleanup "$NS_A" "$NS_B"' EXIT
 
 SCENARIOS=(
 	"resume 1000" "hash 1000" "list 1000" "rbtree 1000"
-	"drop 1000" "tx 1000" "devmap 1000" "cpumap 1000" "limit 400"
+	"drop 1000" "tx 1000" "devmap 1000" "cpumap 1000" "xsk 1000" "limit 400"
 	"release 10000" "delete 10000" "mapfree 10000" "objdrop 10000"
 	"detach 10000" "unload 10000" "unregister 10000"
 )

@@ -25,7 +25,7 @@ char LICENSE[] SEC("license") = "GPL";
 /* Where queue_fn puts the handle (rodata, set before load). */
 enum stash { STASH_ARRAY, STASH_HASH, STASH_INNER, STASH_LIST, STASH_RBTREE };
 /* What the resumed run returns (bss, may change between runs). */
-enum verdict { V_PASS, V_DROP, V_TX, V_DEVMAP, V_CPUMAP };
+enum verdict { V_PASS, V_DROP, V_TX, V_DEVMAP, V_CPUMAP, V_XSK };
 
 struct slot {
 	struct bpf_coro __kptr *h;
@@ -73,6 +73,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct bpf_cpumap_val);
 } cpus SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} xsks SEC(".maps");
 
 struct list_coro {
 	struct bpf_list_node node;
@@ -265,6 +272,9 @@ int xdp_await(struct xdp_md *ctx)
 		return bpf_redirect_map(&devs, 0, XDP_DROP);
 	case V_CPUMAP:
 		return bpf_redirect_map(&cpus, 0, XDP_DROP);
+	case V_XSK:
+		/* The socket of the queue the packet arrived on. */
+		return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_DROP);
 	default:
 		return XDP_PASS;
 	}
