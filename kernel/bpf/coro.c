@@ -28,8 +28,10 @@
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
 #include <linux/filter.h>
+#include <linux/hash.h>
 #include <linux/irq_work.h>
 #include <linux/llist.h>
+#include <linux/log2.h>
 #include <linux/netdevice.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -110,6 +112,23 @@ struct bpf_coro_cpu {
 };
 
 static DEFINE_PER_CPU(struct bpf_coro_cpu, bpf_coro_cpu);
+
+/*
+ * Resumed XDP runs of one (device, rx queue) are serialized, from the run
+ * to its xdp_do_flush(): an AF_XDP socket bound to that queue then has one
+ * producer at a time, whichever CPUs resume its coroutines.  Queues share
+ * a small set of locks.
+ */
+#define BPF_CORO_RXQ_LOCKS	64
+static spinlock_t bpf_coro_rxq_locks[BPF_CORO_RXQ_LOCKS];
+
+static spinlock_t *coro_rxq_lock(const struct bpf_coro *coro)
+{
+	u32 h = hash_32(coro->dev->ifindex ^ (coro->rxq_index << 16),
+			ilog2(BPF_CORO_RXQ_LOCKS));
+
+	return &bpf_coro_rxq_locks[h];
+}
 
 static LIST_HEAD(bpf_coro_descs);
 static DEFINE_SPINLOCK(bpf_coro_descs_lock);
@@ -684,6 +703,7 @@ static int coro_run(struct bpf_coro *coro, struct bpf_coro_desc *desc)
 	}
 
 	local_bh_disable();
+	spin_lock(coro_rxq_lock(coro));
 	bpf_net_ctx = bpf_net_ctx_set(&__bpf_net_ctx);
 	memset(&rxq, 0, sizeof(rxq));
 	rxq.dev = coro->dev;
@@ -708,6 +728,7 @@ static int coro_run(struct bpf_coro *coro, struct bpf_coro_desc *desc)
 	}
 	xdp_do_flush();
 	bpf_net_ctx_clear(bpf_net_ctx);
+	spin_unlock(coro_rxq_lock(coro));
 	local_bh_enable();
 	return ret;
 }
@@ -895,11 +916,13 @@ static int __init bpf_coro_init(void)
 			.kfunc_btf_id	= bpf_coro_dtor_ids[1],
 		},
 	};
-	int ret;
+	int ret, i;
 
 	bpf_coro_cache = KMEM_CACHE(bpf_coro, 0);
 	if (!bpf_coro_cache)
 		return -ENOMEM;
+	for (i = 0; i < BPF_CORO_RXQ_LOCKS; i++)
+		spin_lock_init(&bpf_coro_rxq_locks[i]);
 	register_sysctl_init("kernel", bpf_coro_sysctls);
 	ret = register_netdevice_notifier(&bpf_coro_netdev_nb);
 	ret = ret ?: register_btf_kfunc_id_set(BPF_PROG_TYPE_XDP,

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# EvOS workers on veth: delivery through per-flow workers, a worker that
-# stops, growing and shrinking under traffic, and teardown with 10,000
+# EvOS workers on veth: delivery through per-flow workers (back to the
+# peer, and to an AF_XDP socket), a worker that stops, growing and shrinking under traffic, and teardown with 10,000
 # coroutines queued.  See workers.c for the scenarios and their checks.
 
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +12,7 @@ NS_B=wrk_b
 trap 'veth_cleanup "$NS_A" "$NS_B"' EXIT
 
 # mode and its number of checks
-SCENARIOS=("deliver 12" "stop 8" "resize 9" "teardown 10")
+SCENARIOS=("deliver 12" "stop 8" "xsk 8" "resize 9" "teardown 10")
 
 total=0
 for s in "${SCENARIOS[@]}"; do

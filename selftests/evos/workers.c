@@ -15,6 +15,9 @@
  *             run, no busy time, no CPU time
  *   stop      worker 1's run returns -1: it stops, worker 0 goes on, and
  *             what is pushed to worker 1 is destroyed and counted
+ *   xsk       two workers resume the coroutines of one rx queue and
+ *             redirect them to that queue's AF_XDP socket: every datagram
+ *             arrives once, intact, although two CPUs produce into it
  *   resize    under continuous traffic the pool goes from 1 worker to 3
  *             and back to 1 (struct_ops link updates): nothing is lost
  *   teardown  10,000 coroutines queued (run pops nothing); the pool is
@@ -40,8 +43,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "pkt_payload.h"
 #include "testlib.h"
 #include "workers.skel.h"
+#include "xsk.h"
 
 #define PARKED		"/proc/sys/kernel/bpf_coro_parked"
 #define WORKERS_FILE	"/sys/kernel/debug/evos/workers"
@@ -307,6 +312,56 @@ static void test_stop(struct workers *skel, int prog_fd)
 	       coro_counter(prog_fd, "destroyed"));
 }
 
+struct xsk_rx {
+	unsigned char seen[4096];
+	long n, bad;
+};
+
+static void xsk_packet(const void *pkt, __u32 len, void *arg)
+{
+	const unsigned char *payload = (const unsigned char *)pkt + 42;
+	struct xsk_rx *rx = arg;
+	struct pkt_payload h;
+
+	rx->n++;
+	if (len < 42 + sizeof(h)) {
+		rx->bad++;
+		return;
+	}
+	memcpy(&h, payload, sizeof(h));
+	if (pkt_payload_check(payload, len - 42) || h.seq >= sizeof(rx->seen) ||
+	    rx->seen[h.seq]++)
+		rx->bad++;
+}
+
+static void test_xsk(struct workers *skel, int ifindex)
+{
+	const long sent = 2000;
+	static struct xsk_rx rx;
+	struct xsk xsk;
+	__u32 zero = 0;
+	int i;
+
+	tap_ok(!xsk_open(&xsk, ifindex, 0, 4096, 2048) &&
+	       !bpf_map_update_elem(bpf_map__fd(skel->maps.xsks), &zero, &xsk.fd, BPF_ANY),
+	       "xsk: AF_XDP socket bound to b0 queue 0 (copy mode)");
+	skel->bss->to_xsk = 1;
+	tap_eq(send_wait(send_async(sent)), 0, "xsk: sent %ld datagrams in %d flows",
+	       sent, NR_FLOWS);
+	for (i = 0; i < 300 && rx.n + (long)dropped_by_bpf(skel) < sent; i++) {
+		xsk_recv(&xsk, xsk_packet, &rx);
+		usleep(20000);
+	}
+	tap_ok(rx.n == sent && !rx.bad && !dropped_by_bpf(skel),
+	       "xsk: %ld of %ld arrived on the socket, %ld bad or duplicate", rx.n, sent, rx.bad);
+	tap_ok(skel->bss->popped[0] == (__u64)sent / 2 && skel->bss->popped[1] == (__u64)sent / 2 &&
+	       !skel->bss->flow_cpu_mixed,
+	       "xsk: both workers produced into the socket (%llu and %llu), each flow on its CPU",
+	       skel->bss->popped[0], skel->bss->popped[1]);
+	bpf_map_delete_elem(bpf_map__fd(skel->maps.xsks), &zero);
+	xsk_close(&xsk);
+}
+
 static void wait_reflected(struct workers *skel, __u64 n)
 {
 	int i;
@@ -402,7 +457,7 @@ int main(int argc, char **argv)
 	bool mem_ok = false;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: workers deliver|stop|resize|teardown NS_PEER NS_EVOS\n");
+		fprintf(stderr, "usage: workers deliver|stop|xsk|resize|teardown NS_PEER NS_EVOS\n");
 		return 2;
 	}
 	mode = argv[1];
@@ -414,6 +469,8 @@ int main(int argc, char **argv)
 		plan = 4 + 4;
 	else if (!strcmp(mode, "resize"))
 		plan = 5 + 4;
+	else if (!strcmp(mode, "xsk"))
+		plan = 4 + 4;
 	else if (!strcmp(mode, "teardown"))
 		plan = 6 + 4;
 	else
@@ -453,6 +510,8 @@ int main(int argc, char **argv)
 		test_stop(skel, prog_fd);
 	else if (!strcmp(mode, "resize"))
 		test_resize(skel, link, prog_fd);
+	else if (!strcmp(mode, "xsk"))
+		test_xsk(skel, ifindex);
 	else
 		test_teardown(skel, &link, prog_fd, base_parked);
 

@@ -4,7 +4,8 @@
  * queue_fn pushes the coroutine to worker (flow % workers); the workers'
  * run pops a batch and resumes them; the resumed run records the CPU it
  * runs on for its flow, reflects the datagram and redirects it through a
- * devmap back out of b0 to the peer, where xdp_peer counts it.
+ * devmap back out of b0 to the peer, where xdp_peer counts it; or it
+ * redirects it to the AF_XDP socket of its rx queue.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -30,7 +31,16 @@ struct {
 	__type(value, __u32);
 } devs SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} xsks SEC(".maps");
+
 const volatile __u16 port = 9000;
+
+__u32 to_xsk;			/* deliver to the AF_XDP socket of the rx queue */
 
 __u32 hold;			/* run pops nothing while set */
 __u32 stop_worker = ~0U;	/* this worker's run returns -1 */
@@ -104,6 +114,8 @@ int xdp_to_worker(struct xdp_md *ctx)
 		flow_cpu[flow & (NR_FLOWS - 1)] = cpu;
 	else if (seen != cpu)
 		__sync_fetch_and_add(&flow_cpu_mixed, 1);
+	if (to_xsk)
+		return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_DROP);
 	reflect(ctx);
 	return bpf_redirect_map(&devs, 0, XDP_DROP);
 }
