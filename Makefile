@@ -147,19 +147,21 @@ demo: all
 # --- benchmarks -------------------------------------------------------------
 
 BENCH_DIR := $(BUILD)/bench
-BENCH_BINS := $(BENCH_DIR)/coro_bench
+BENCH_BINS := $(BENCH_DIR)/coro_bench $(BENCH_DIR)/worker_bench
+BENCH_LIB := selftests/evos/testlib.c selftests/evos/xsk.c
 
 $(BENCH_DIR)/progs/%.bpf.o: tools/evos/bench/progs/%.bpf.c $(VMLINUX_H) $(LIBBPF_A) \
 		$(wildcard $(BPF_INC)/*.h)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -I$(EVOS_KSRC)/tools/testing/selftests/bpf -c $< -o $@
 
-$(BENCH_DIR)/%: tools/evos/bench/%.c $(BENCH_DIR)/progs/%.skel.h $(LIBBPF_A)
-	$(Q)$(CC) $(USER_CFLAGS) -I$(BENCH_DIR)/progs -o $@ $< $(USER_LIBS)
+$(BENCH_DIR)/%: tools/evos/bench/%.c $(BENCH_DIR)/progs/%.skel.h $(BENCH_LIB) $(LIBBPF_A)
+	$(Q)$(CC) $(USER_CFLAGS) -I$(BENCH_DIR)/progs -Iselftests/evos -o $@ $< \
+		$(BENCH_LIB) $(USER_LIBS)
 
 # One guest boot runs every benchmark; the results and a plot go to
 # build/bench/out/.
-bench: all $(BENCH_BINS)
+bench: all $(BENCH_BINS) selftests
 	$(Q)rm -rf $(BENCH_DIR)/out && mkdir -p $(BENCH_DIR)/out
 	$(Q)tools/evos/vm --cpus 2 --share $(BENCH_DIR)/out -- \
 		$(TOP)/tools/evos/bench/run $(BENCH_DIR)/out
