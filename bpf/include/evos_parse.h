@@ -42,4 +42,38 @@ static __always_inline struct udphdr *evos_parse_udp4(struct xdp_md *ctx)
 	return udp;
 }
 
+#ifndef ETH_ALEN
+#define ETH_ALEN	6
+#endif
+
+/**
+ * evos_reflect_udp4() - turn an IPv4/UDP frame back to its sender.
+ * @ctx: the XDP context
+ *
+ * Swaps the Ethernet addresses, the IP addresses and the UDP ports; the
+ * checksums stay valid.  Does nothing to other frames.
+ */
+static __always_inline void evos_reflect_udp4(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	struct udphdr *udp = evos_parse_udp4(ctx);
+	struct ethhdr *eth = data;
+	struct iphdr *ip = data + sizeof(*eth);
+	__u8 mac[ETH_ALEN];
+	__u32 addr;
+	__u16 port;
+
+	if (!udp || (void *)(ip + 1) > (void *)udp)
+		return;
+	__builtin_memcpy(mac, eth->h_dest, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, mac, ETH_ALEN);
+	addr = ip->saddr;
+	ip->saddr = ip->daddr;
+	ip->daddr = addr;
+	port = udp->source;
+	udp->source = udp->dest;
+	udp->dest = port;
+}
+
 #endif /* __EVOS_PARSE_H */

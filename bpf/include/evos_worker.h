@@ -8,6 +8,8 @@
 #ifndef __EVOS_WORKER_H
 #define __EVOS_WORKER_H
 
+#include "evos_coro.h"
+
 /*
  * Hand a coroutine to worker @worker; consumes @h.  Callable from XDP
  * (typically in queue_fn), SYSCALL and worker programs.  Returns 0, or
@@ -31,5 +33,27 @@ extern __u32 bpf_evos_worker_id(struct evos_worker *w) __ksym;
 
 /* Number of workers in the pool; 0 when none is registered. */
 extern __u32 bpf_evos_nr_workers(void) __ksym;
+
+/**
+ * evos_worker_resume_batch() - pop and resume up to @max coroutines
+ * @w: the worker, as passed to run
+ * @max: at most this many (the pool's batch also bounds the pops)
+ *
+ * The body of a simple run: returns the number resumed, which is what run
+ * returns (0 when idle).
+ */
+static __always_inline int evos_worker_resume_batch(struct evos_worker *w, int max)
+{
+	struct bpf_coro *h;
+	int n;
+
+	for (n = 0; n < max && n < 256; n++) {
+		h = bpf_coro_queue_pop(w);
+		if (!h)
+			break;
+		bpf_coro_resume(h);
+	}
+	return n;
+}
 
 #endif /* __EVOS_WORKER_H */

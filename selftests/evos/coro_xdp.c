@@ -73,21 +73,13 @@ struct xsk_seen {
 	long n, bad;
 };
 
-/* A datagram from the AF_XDP socket: Ethernet, IPv4, UDP, payload. */
+/* A datagram from the AF_XDP socket. */
 static void xsk_packet(const void *pkt, __u32 len, void *arg)
 {
-	const unsigned char *payload = (const unsigned char *)pkt + 14 + 20 + 8;
 	struct xsk_seen *xs = arg;
-	struct pkt_payload h;
 
 	xs->n++;
-	if (len < 14 + 20 + 8 + sizeof(h)) {
-		xs->bad++;
-		return;
-	}
-	memcpy(&h, payload, sizeof(h));
-	if (pkt_payload_check(payload, len - 42) || (long)h.seq >= count ||
-	    xs->seen[h.seq]++)
+	if (pkt_frame_check(pkt, len, xs->seen, count))
 		xs->bad++;
 }
 

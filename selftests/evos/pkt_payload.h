@@ -45,4 +45,26 @@ static inline int pkt_payload_check(const unsigned char *buf, size_t size)
 	return 0;
 }
 
+/* Ethernet, IPv4 without options and UDP headers before the payload. */
+#define PKT_FRAME_HDRS	(14 + 20 + 8)
+
+/*
+ * Check a whole frame (as an AF_XDP socket sees it) whose sequence number
+ * must be below @count and not yet in @seen, which it is then marked in.
+ * Returns 0 when the payload is intact and new.
+ */
+static inline int pkt_frame_check(const unsigned char *frame, size_t len,
+				  unsigned char *seen, unsigned long count)
+{
+	struct pkt_payload h;
+
+	if (len < PKT_FRAME_HDRS + sizeof(h))
+		return -1;
+	memcpy(&h, frame + PKT_FRAME_HDRS, sizeof(h));
+	if (pkt_payload_check(frame + PKT_FRAME_HDRS, len - PKT_FRAME_HDRS) ||
+	    h.seq >= count || seen[h.seq]++)
+		return -1;
+	return 0;
+}
+
 #endif /* __PKT_PAYLOAD_H */

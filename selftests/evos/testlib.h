@@ -48,4 +48,7 @@ int enter_ns(const char *ns);
  */
 int send_from_ns(const char *ns, int cpu, long n, int flows);
 
+/* Median of @n values; sorts them. */
+double median(double *v, int n);
+
 #endif /* __EVOS_TESTLIB_H */

@@ -319,18 +319,10 @@ struct xsk_rx {
 
 static void xsk_packet(const void *pkt, __u32 len, void *arg)
 {
-	const unsigned char *payload = (const unsigned char *)pkt + 42;
 	struct xsk_rx *rx = arg;
-	struct pkt_payload h;
 
 	rx->n++;
-	if (len < 42 + sizeof(h)) {
-		rx->bad++;
-		return;
-	}
-	memcpy(&h, payload, sizeof(h));
-	if (pkt_payload_check(payload, len - 42) || h.seq >= sizeof(rx->seen) ||
-	    rx->seen[h.seq]++)
+	if (pkt_frame_check(pkt, len, rx->seen, sizeof(rx->seen)))
 		rx->bad++;
 }
 

@@ -19,7 +19,6 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define NR_SLOTS 16384
-#define ETH_ALEN 6
 #define ESRCH 3
 
 /* Where queue_fn puts the handle (rodata, set before load). */
@@ -206,30 +205,6 @@ static __always_inline struct pkt_payload *payload_of(struct xdp_md *ctx,
 	return p;
 }
 
-/* Send the datagram back where it came from; checksums stay valid. */
-static __always_inline void reflect(struct xdp_md *ctx)
-{
-	void *data = (void *)(long)ctx->data;
-	struct udphdr *udp = evos_parse_udp4(ctx);
-	struct ethhdr *eth = data;
-	struct iphdr *ip = data + sizeof(*eth);
-	__u8 mac[ETH_ALEN];
-	__u32 addr;
-	__u16 p;
-
-	if (!udp || (void *)(ip + 1) > (void *)udp)
-		return;
-	__builtin_memcpy(mac, eth->h_dest, ETH_ALEN);
-	__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, mac, ETH_ALEN);
-	addr = ip->saddr;
-	ip->saddr = ip->daddr;
-	ip->daddr = addr;
-	p = udp->source;
-	udp->source = udp->dest;
-	udp->dest = p;
-}
-
 SEC("xdp")
 int xdp_await(struct xdp_md *ctx)
 {
@@ -265,10 +240,10 @@ int xdp_await(struct xdp_md *ctx)
 	case V_DROP:
 		return XDP_DROP;
 	case V_TX:
-		reflect(ctx);
+		evos_reflect_udp4(ctx);
 		return XDP_TX;
 	case V_DEVMAP:
-		reflect(ctx);
+		evos_reflect_udp4(ctx);
 		return bpf_redirect_map(&devs, 0, XDP_DROP);
 	case V_CPUMAP:
 		return bpf_redirect_map(&cpus, 0, XDP_DROP);

@@ -22,7 +22,6 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define NR_FLOWS	64
 #define MAX_WORKERS	64
-#define ETH_ALEN	6
 
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP);
@@ -56,29 +55,6 @@ static int to_worker(struct bpf_coro *h, __u64 worker)
 	else
 		__sync_fetch_and_add(&parked, 1);
 	return 0;
-}
-
-static __always_inline void reflect(struct xdp_md *ctx)
-{
-	void *data = (void *)(long)ctx->data;
-	struct udphdr *udp = evos_parse_udp4(ctx);
-	struct ethhdr *eth = data;
-	struct iphdr *ip = data + sizeof(*eth);
-	__u8 mac[ETH_ALEN];
-	__u32 addr;
-	__u16 p;
-
-	if (!udp || (void *)(ip + 1) > (void *)udp)
-		return;
-	__builtin_memcpy(mac, eth->h_dest, ETH_ALEN);
-	__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, mac, ETH_ALEN);
-	addr = ip->saddr;
-	ip->saddr = ip->daddr;
-	ip->daddr = addr;
-	p = udp->source;
-	udp->source = udp->dest;
-	udp->dest = p;
 }
 
 SEC("xdp")
@@ -116,7 +92,7 @@ int xdp_to_worker(struct xdp_md *ctx)
 		__sync_fetch_and_add(&flow_cpu_mixed, 1);
 	if (to_xsk)
 		return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_DROP);
-	reflect(ctx);
+	evos_reflect_udp4(ctx);
 	return bpf_redirect_map(&devs, 0, XDP_DROP);
 }
 
@@ -136,21 +112,14 @@ SEC("struct_ops/run")
 int BPF_PROG(run, struct evos_worker *w)
 {
 	__u32 id = bpf_evos_worker_id(w) & (MAX_WORKERS - 1);
-	struct bpf_coro *h;
-	int i, n = 0;
+	int n;
 
 	runs[id]++;
 	if (id == stop_worker)
 		return -1;
 	if (hold)
 		return 0;
-	bpf_for(i, 0, 64) {
-		h = bpf_coro_queue_pop(w);
-		if (!h)
-			break;
-		bpf_coro_resume(h);
-		n++;
-	}
+	n = evos_worker_resume_batch(w, 64);
 	popped[id] += n;
 	return n;
 }

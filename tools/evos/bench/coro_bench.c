@@ -26,15 +26,7 @@
 #include <bpf/libbpf.h>
 
 #include "coro_bench.skel.h"
-
-static int pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
-}
+#include "testlib.h"
 
 static double now(void)
 {
@@ -60,19 +52,6 @@ static int syscall_run(struct bpf_program *prog)
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
 
 	return bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int main(int argc, char **argv)
@@ -113,7 +92,7 @@ int main(int argc, char **argv)
 	}
 
 	/* Warm up both paths once. */
-	pin(0);
+	pin_to_cpu(0);
 	err |= xdp_run(skel->progs.xdp_inline, packets);
 	err |= xdp_run(skel->progs.xdp_await, packets);
 	err |= syscall_run(skel->progs.resume_all);
@@ -122,7 +101,7 @@ int main(int argc, char **argv)
 		double t0, t1, t2;
 		int cross;
 
-		pin(0);
+		pin_to_cpu(0);
 		t0 = now();
 		err |= xdp_run(skel->progs.xdp_inline, packets);
 		t_inline[i] = now() - t0;
@@ -130,11 +109,11 @@ int main(int argc, char **argv)
 		/* Alternate which goes first, so neither always runs colder. */
 		for (int k = 0; k < 2; k++) {
 			cross = k ^ (i & 1);
-			pin(0);
+			pin_to_cpu(0);
 			t0 = now();
 			err |= xdp_run(skel->progs.xdp_await, packets);
 			t1 = now() - t0;
-			pin(cross);	/* migrating is not part of the cost */
+			pin_to_cpu(cross);	/* migrating is not part of the cost */
 			t0 = now();
 			err |= syscall_run(skel->progs.resume_all);
 			t2 = now() - t0;

@@ -90,19 +90,6 @@ static double one_run(struct xsk *xsk, long n, long *received)
 	return (double)(t1 - t0) / sysconf(_SC_CLK_TCK);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {

@@ -66,17 +66,7 @@ int xdp_evos(struct xdp_md *ctx)
 SEC("struct_ops/run")
 int BPF_PROG(run, struct evos_worker *w)
 {
-	struct bpf_coro *h;
-	int i, n = 0;
-
-	bpf_for(i, 0, 64) {
-		h = bpf_coro_queue_pop(w);
-		if (!h)
-			break;
-		bpf_coro_resume(h);
-		n++;
-	}
-	return n;
+	return evos_worker_resume_batch(w, 64);
 }
 
 SEC(".struct_ops.link")
