@@ -153,7 +153,8 @@ BENCH_LIB := selftests/evos/testlib.c selftests/evos/xsk.c
 $(BENCH_DIR)/progs/%.bpf.o: tools/evos/bench/progs/%.bpf.c $(VMLINUX_H) $(LIBBPF_A) \
 		$(wildcard $(BPF_INC)/*.h)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -I$(EVOS_KSRC)/tools/testing/selftests/bpf -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -I$(EVOS_KSRC)/tools/testing/selftests/bpf \
+		-Iselftests/evos/progs -c $< -o $@
 
 $(BENCH_DIR)/%: tools/evos/bench/%.c $(BENCH_DIR)/progs/%.skel.h $(BENCH_LIB) $(LIBBPF_A)
 	$(Q)$(CC) $(USER_CFLAGS) -I$(BENCH_DIR)/progs -Iselftests/evos -o $@ $< \

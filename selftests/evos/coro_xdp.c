@@ -204,28 +204,6 @@ static int inner_map_create(struct coro_xdp *skel)
 	return fd;
 }
 
-/* Attach the counting program to the peer's end, a0, in NS_PEER. */
-static int peer_attach(struct coro_xdp *skel, int *peer_ifindex)
-{
-	int err;
-
-	if (enter_ns(ns_peer))
-		return -1;
-	*peer_ifindex = if_nametoindex("a0");
-	err = !*peer_ifindex ||
-	      bpf_xdp_attach(*peer_ifindex, bpf_program__fd(skel->progs.xdp_peer),
-			     XDP_FLAGS_DRV_MODE, NULL);
-	return enter_ns(ns_evos) || err ? -1 : 0;
-}
-
-static void peer_detach(int peer_ifindex)
-{
-	if (!enter_ns(ns_peer)) {
-		bpf_xdp_detach(peer_ifindex, XDP_FLAGS_DRV_MODE, NULL);
-		enter_ns(ns_evos);
-	}
-}
-
 static bool mem_back(long long slab0, long long free0, long long *slab1,
 		     long long *free1)
 {
@@ -312,7 +290,9 @@ int main(int argc, char **argv)
 	if (sc->verdict == V_TX || sc->verdict == V_DEVMAP) {
 		__u32 zero = 0;
 
-		if (peer_attach(skel, &peer_ifindex) ||
+		peer_ifindex = xdp_attach_in_ns(ns_peer, "a0",
+						bpf_program__fd(skel->progs.xdp_peer), ns_evos);
+		if (peer_ifindex < 0 ||
 		    bpf_map_update_elem(bpf_map__fd(skel->maps.devs), &zero,
 					&ifindex, BPF_ANY))
 			peer_ifindex = -1;
@@ -489,7 +469,7 @@ int main(int argc, char **argv)
 	}
 
 	if (peer_ifindex > 0)
-		peer_detach(peer_ifindex);
+		xdp_detach_in_ns(ns_peer, peer_ifindex, ns_evos);
 	if (skel) {
 		bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
 		coro_xdp__destroy(skel);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <net/if.h>
+#include <linux/if_link.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -195,4 +197,25 @@ double median(double *v, int n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int xdp_attach_in_ns(const char *ns, const char *dev, int prog_fd, const char *back)
+{
+	int ifindex, err;
+
+	if (enter_ns(ns))
+		return -1;
+	ifindex = if_nametoindex(dev);
+	err = !ifindex || bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE, NULL);
+	if (enter_ns(back) || err)
+		return -1;
+	return ifindex;
+}
+
+void xdp_detach_in_ns(const char *ns, int ifindex, const char *back)
+{
+	if (!enter_ns(ns)) {
+		bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
+		enter_ns(back);
+	}
 }

@@ -48,6 +48,13 @@ int enter_ns(const char *ns);
  */
 int send_from_ns(const char *ns, int cpu, long n, int flows);
 
+/*
+ * Native XDP on device @dev of namespace @ns, then back to namespace
+ * @back.  Returns the device's ifindex, or -1.
+ */
+int xdp_attach_in_ns(const char *ns, const char *dev, int prog_fd, const char *back);
+void xdp_detach_in_ns(const char *ns, int ifindex, const char *back);
+
 /* Median of @n values; sorts them. */
 double median(double *v, int n);
 

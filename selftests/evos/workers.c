@@ -183,27 +183,6 @@ static int send_wait(pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static int peer_attach(struct workers *skel, int *peer_ifindex)
-{
-	int err;
-
-	if (enter_ns(ns_peer))
-		return -1;
-	*peer_ifindex = if_nametoindex("a0");
-	err = !*peer_ifindex ||
-	      bpf_xdp_attach(*peer_ifindex, bpf_program__fd(skel->progs.xdp_peer),
-			     XDP_FLAGS_DRV_MODE, NULL);
-	return enter_ns(ns_evos) || err ? -1 : 0;
-}
-
-static void peer_detach(int peer_ifindex)
-{
-	if (!enter_ns(ns_peer)) {
-		bpf_xdp_detach(peer_ifindex, XDP_FLAGS_DRV_MODE, NULL);
-		enter_ns(ns_evos);
-	}
-}
-
 static unsigned long long dropped_by_bpf(struct workers *skel)
 {
 	return skel->bss->push_failed + skel->bss->await_failed;
@@ -487,7 +466,9 @@ int main(int argc, char **argv)
 	ifindex = if_nametoindex("b0");
 	link = bpf_map__attach_struct_ops(!strcmp(mode, "resize") ? skel->maps.one :
 					  skel->maps.two);
-	tap_ok(link && ifindex && !peer_attach(skel, &peer_ifindex) &&
+	peer_ifindex = xdp_attach_in_ns(ns_peer, "a0", bpf_program__fd(skel->progs.xdp_peer),
+					ns_evos);
+	tap_ok(link && ifindex && peer_ifindex > 0 &&
 	       !bpf_map_update_elem(bpf_map__fd(skel->maps.devs), &zero, &ifindex, BPF_ANY) &&
 	       !bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE, NULL),
 	       "%s: worker pool and XDP attached", mode);
@@ -509,7 +490,7 @@ int main(int argc, char **argv)
 
 	bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
 	if (peer_ifindex > 0)
-		peer_detach(peer_ifindex);
+		xdp_detach_in_ns(ns_peer, peer_ifindex, ns_evos);
 	bpf_link__destroy(link);
 	workers__destroy(skel);
 	for (i = 0; i < 300 && (sysctl_read(PARKED) != base_parked ||

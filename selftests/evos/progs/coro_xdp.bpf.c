@@ -13,6 +13,7 @@
 #include "bpf_experimental.h"
 
 #include "evos_coro.h"
+#include "coro_slots.h"
 #include "evos_parse.h"
 #include "../pkt_payload_bpf.h"
 
@@ -25,10 +26,6 @@ char LICENSE[] SEC("license") = "GPL";
 enum stash { STASH_ARRAY, STASH_HASH, STASH_INNER, STASH_LIST, STASH_RBTREE };
 /* What the resumed run returns (bss, may change between runs). */
 enum verdict { V_PASS, V_DROP, V_TX, V_DEVMAP, V_CPUMAP, V_XSK };
-
-struct slot {
-	struct bpf_coro __kptr *h;
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -8,13 +8,10 @@
 #include <bpf/bpf_helpers.h>
 
 #include "evos_coro.h"
+#include "coro_slots.h"
 #include "evos_test.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-struct slot {
-	struct bpf_coro __kptr *h;
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -60,17 +57,7 @@ struct {
 /* A queue_fn that stashes the handle in slot @cookie. */
 static int stash(struct bpf_coro *h, __u64 cookie)
 {
-	__u32 key = cookie;
-	struct slot *s;
-
-	s = bpf_map_lookup_elem(&slots, &key);
-	if (!s) {
-		bpf_coro_release(h);
-		return 0;
-	}
-	h = bpf_kptr_xchg(&s->h, h);
-	if (h)
-		bpf_coro_release(h);
+	coro_slot_stash(&slots, h, cookie);
 	return 0;
 }
 

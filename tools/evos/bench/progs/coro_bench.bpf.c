@@ -9,14 +9,11 @@
 #include <bpf/bpf_helpers.h>
 
 #include "evos_coro.h"
+#include "coro_slots.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 #define NR_SLOTS 65536
-
-struct slot {
-	struct bpf_coro __kptr *h;
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -44,17 +41,7 @@ int xdp_inline(struct xdp_md *ctx)
 
 static int stash(struct bpf_coro *h, __u64 cookie)
 {
-	__u32 key = cookie;
-	struct slot *s;
-
-	s = bpf_map_lookup_elem(&slots, &key);
-	if (!s) {
-		bpf_coro_release(h);
-		return 0;
-	}
-	h = bpf_kptr_xchg(&s->h, h);
-	if (h)
-		bpf_coro_release(h);
+	coro_slot_stash(&slots, h, cookie);
 	parked++;
 	return 0;
 }
