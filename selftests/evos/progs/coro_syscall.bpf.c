@@ -13,7 +13,7 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define NR_SLOTS 8
-#define NR_WORDS 60	/* 480 bytes of locals */
+#define NR_WORDS 63	/* with the other locals, a full 512-byte stack */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
