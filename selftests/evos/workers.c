@@ -15,6 +15,8 @@
  *             run, no busy time, no CPU time
  *   stop      worker 1's run returns -1: it stops, worker 0 goes on, and
  *             what is pushed to worker 1 is destroyed and counted
+ *   list      queue_fn puts the handles on a BPF list and wakes the worker
+ *             with bpf_evos_worker_wake(); the workers' run pops the list
  *   xsk       two workers resume the coroutines of one rx queue and
  *             redirect them to that queue's AF_XDP socket: every datagram
  *             arrives once, intact, although two CPUs produce into it
@@ -305,6 +307,26 @@ static void xsk_packet(const void *pkt, __u32 len, void *arg)
 		rx->bad++;
 }
 
+static void test_list(struct workers *skel, int prog_fd)
+{
+	const long sent = 2000;
+	struct pool_stat ps;
+
+	skel->bss->via_list = 1;
+	tap_eq(send_wait(send_async(sent)), 0, "list: sent %ld datagrams", sent);
+	wait_accounted(skel, sent, 0);
+	pool_read(&ps);
+	tap_ok(skel->bss->reflected == (__u64)sent && !dropped_by_bpf(skel) &&
+	       skel->bss->popped[0] + skel->bss->popped[1] == (__u64)sent &&
+	       ps.w[0].wakeups + ps.w[1].wakeups > 0,
+	       "list: all %llu came back, resumed from the list by the workers (%llu + %llu)",
+	       skel->bss->reflected, skel->bss->popped[0], skel->bss->popped[1]);
+	tap_ok(coro_counter(prog_fd, "completed_redirect") == sent &&
+	       coro_counter(prog_fd, "destroyed") == 0,
+	       "list: coroutine counters: completed_redirect %lld, destroyed %lld",
+	       coro_counter(prog_fd, "completed_redirect"), coro_counter(prog_fd, "destroyed"));
+}
+
 static void test_xsk(struct workers *skel, int ifindex)
 {
 	const long sent = 2000;
@@ -428,7 +450,7 @@ int main(int argc, char **argv)
 	bool mem_ok = false;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: workers deliver|stop|xsk|resize|teardown NS_PEER NS_EVOS\n");
+		fprintf(stderr, "usage: workers deliver|stop|list|xsk|resize|teardown NS_PEER NS_EVOS\n");
 		return 2;
 	}
 	mode = argv[1];
@@ -442,6 +464,8 @@ int main(int argc, char **argv)
 		plan = 5 + 4;
 	else if (!strcmp(mode, "xsk"))
 		plan = 4 + 4;
+	else if (!strcmp(mode, "list"))
+		plan = 3 + 4;
 	else if (!strcmp(mode, "teardown"))
 		plan = 6 + 4;
 	else
@@ -485,6 +509,8 @@ int main(int argc, char **argv)
 		test_resize(skel, link, prog_fd);
 	else if (!strcmp(mode, "xsk"))
 		test_xsk(skel, ifindex);
+	else if (!strcmp(mode, "list"))
+		test_list(skel, prog_fd);
 	else
 		test_teardown(skel, &link, prog_fd, base_parked);
 

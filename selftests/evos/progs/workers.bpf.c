@@ -41,6 +41,17 @@ const volatile __u16 port = 9000;
 
 __u32 to_xsk;			/* deliver to the AF_XDP socket of the rx queue */
 
+/* Or: queue_fn puts the handle on a BPF list and wakes the worker. */
+struct list_coro {
+	struct bpf_list_node node;
+	struct bpf_coro __kptr *h;
+};
+
+#define private(name) SEC(".data." #name) __hidden __attribute__((aligned(8)))
+private(L) struct bpf_spin_lock list_lock;
+private(L) struct bpf_list_head list __contains(list_coro, node);
+
+__u32 via_list;
 __u32 hold;			/* run pops nothing while set */
 __u32 stop_worker = ~0U;	/* this worker's run returns -1 */
 __u64 parked, push_failed, await_failed, reflected, resumed;
@@ -57,6 +68,26 @@ static int to_worker(struct bpf_coro *h, __u64 worker)
 	return 0;
 }
 
+static int to_list(struct bpf_coro *h, __u64 worker)
+{
+	struct list_coro *n = bpf_obj_new(typeof(*n));
+
+	if (!n) {
+		bpf_coro_release(h);
+		__sync_fetch_and_add(&push_failed, 1);
+		return 0;
+	}
+	h = bpf_kptr_xchg(&n->h, h);
+	if (h)
+		bpf_coro_release(h);
+	bpf_spin_lock(&list_lock);
+	bpf_list_push_back(&list, &n->node);
+	bpf_spin_unlock(&list_lock);
+	__sync_fetch_and_add(&parked, 1);
+	bpf_evos_worker_wake(worker);
+	return 0;
+}
+
 SEC("xdp")
 int xdp_to_worker(struct xdp_md *ctx)
 {
@@ -64,6 +95,7 @@ int xdp_to_worker(struct xdp_md *ctx)
 	struct udphdr *udp = evos_parse_udp4(ctx);
 	struct pkt_payload *p;
 	__u32 flow, nr, cpu, seen;
+	long err;
 
 	if (!udp || udp->dest != bpf_htons(port))
 		return XDP_PASS;
@@ -77,7 +109,11 @@ int xdp_to_worker(struct xdp_md *ctx)
 		return XDP_DROP;
 	}
 
-	if (bpf_coro_await(ctx, to_worker, flow % nr) < 0) {
+	if (via_list)
+		err = bpf_coro_await(ctx, to_list, flow % nr);
+	else
+		err = bpf_coro_await(ctx, to_worker, flow % nr);
+	if (err < 0) {
 		__sync_fetch_and_add(&await_failed, 1);
 		return XDP_DROP;
 	}
@@ -108,6 +144,31 @@ int xdp_peer(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+/* A worker may take coroutines from anywhere a handle can be stashed. */
+static int resume_from_list(void)
+{
+	struct bpf_list_node *ln;
+	struct list_coro *n;
+	struct bpf_coro *h;
+	int i, done = 0;
+
+	for (i = 0; i < 64; i++) {
+		bpf_spin_lock(&list_lock);
+		ln = bpf_list_pop_front(&list);
+		bpf_spin_unlock(&list_lock);
+		if (!ln)
+			break;
+		n = container_of(ln, struct list_coro, node);
+		h = bpf_kptr_xchg(&n->h, NULL);
+		bpf_obj_drop(n);
+		if (h) {
+			bpf_coro_resume(h);
+			done++;
+		}
+	}
+	return done;
+}
+
 SEC("struct_ops/run")
 int BPF_PROG(run, struct evos_worker *w)
 {
@@ -119,7 +180,10 @@ int BPF_PROG(run, struct evos_worker *w)
 		return -1;
 	if (hold)
 		return 0;
-	n = evos_worker_resume_batch(w, 64);
+	if (via_list)
+		n = resume_from_list();
+	else
+		n = evos_worker_resume_batch(w, 64);
 	popped[id] += n;
 	return n;
 }
