@@ -99,6 +99,7 @@ static int do_help(int argc, char **argv)
 		"  attach xdp DEV PROG      attach a loaded XDP program to DEV\n"
 		"  detach [xdp DEV]         detach everything evosctl attached and\n"
 		"                           unload all objects, or detach one link\n"
+		"  workers start|set|stop   the EvOS worker pool (see 'workers help')\n"
 		"  stats                    show the counters of loaded objects\n"
 		"  status                   show what is loaded and attached\n"
 		"  version                  show the version\n"
@@ -143,6 +144,7 @@ static const struct cmd top_cmds[] = {
 	{ "unload",	do_unload },
 	{ "attach",	do_attach },
 	{ "detach",	do_detach },
+	{ "workers",	do_workers },
 	{ "stats",	do_stats },
 	{ "status",	do_status },
 	{ "version",	do_version },

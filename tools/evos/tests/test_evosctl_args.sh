@@ -7,7 +7,7 @@
 
 . "$(dirname "$0")/../../../selftests/evos/lib.sh"
 
-tap_plan 12
+tap_plan 16
 
 check "evosctl help lists the commands" bash -c "'$EVOSCTL' help | grep -q 'attach xdp DEV PROG'"
 check "evosctl --help lists the commands" bash -c "'$EVOSCTL' --help | grep -q 'attach xdp DEV PROG'"
@@ -32,6 +32,15 @@ check_fails "load without an object shows its usage" "usage: evosctl load OBJ" "
 check_fails "load of a missing file names the file" "cannot read '/nonexistent.bpf.o'" \
 	"$EVOSCTL" load /nonexistent.bpf.o
 check_fails "an unknown option points at help" "see 'evosctl help'" "$EVOSCTL" --frob
+check_fails "workers start without an object shows its usage" \
+	"usage: evosctl workers start OBJ" "$EVOSCTL" workers start
+check_fails "workers start --count 0 says what a count is" \
+	"--count wants a number of workers from 1 to 64" \
+	"$EVOSCTL" workers start x.bpf.o --count 0
+check_fails "workers set --cpus with a bad list shows a good one" \
+	"--cpus wants a CPU list such as 0-1,3" "$EVOSCTL" workers set --cpus 3-1
+check "evosctl workers help lists start, set and stop" \
+	bash -c "'$EVOSCTL' workers help | grep -q 'workers set \\[--count N\\]'"
 check_eq "--json errors are JSON on stdout" \
 	"$("$EVOSCTL" --json unload '' 2>/dev/null | jq -r 'has("error")')" "true"
 

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The EvOS pipeline through evosctl: the shipped data path (bpf/evos_xdp)
+# on b0 suspends UDP datagrams and hands them to the shipped workers
+# (bpf/evos_worker), two of them on CPUs 0 and 1; the workers resume them
+# and they go up the stack (no AF_XDP socket here).  Then the pool grows,
+# stops, and everything is detached, leaving nothing behind; and the
+# worker commands fail clearly when used out of order.
+
+. "$(dirname "$0")/lib.sh"
+
+NS_A=pipe_a
+NS_B=pipe_b
+COUNT=1000
+PIN=/sys/fs/bpf/evos-pipe
+WSTAT=/sys/kernel/debug/evos/workers
+ctl() { in_ns "$NS_B" "$EVOSCTL" --pin-root "$PIN" "$@"; }
+cleanup()
+{
+	ctl detach >/dev/null 2>&1
+	veth_cleanup "$NS_A" "$NS_B"
+}
+trap cleanup EXIT
+
+# Column $2 of worker line $1 (0-based id) of the kernel's worker counters.
+wcol() { awk -v id="$1" -v col="$2" 'NR > 2 && $1 == id { print $col }' "$WSTAT"; }
+nthreads() { grep -l '^evos_worker/' /proc/[0-9]*/comm 2>/dev/null | wc -l; }
+stat() { ctl --json stats | jq -r ".[] | select(.object == \"evos_xdp\") | $1"; }
+
+tap_plan 14
+
+if ! veth_pair "$NS_A" "$NS_B"; then
+	not_ok "veth pair"
+	exit 1
+fi
+check "evosctl load evos_xdp.bpf.o" ctl load "$BPF_OBJ_DIR/evos_xdp.bpf.o"
+check "evosctl attach xdp b0 evos_xdp" ctl attach xdp b0 evos_xdp
+check_fails "workers set before start fails and says so" "the workers are not started" \
+	ctl workers set --count 2
+check "evosctl workers start evos_worker.bpf.o --count 2 --cpus 0-1" \
+	ctl workers start "$BPF_OBJ_DIR/evos_worker.bpf.o" --count 2 --cpus 0-1
+check_eq "two worker threads, on CPUs 0 and 1" "$(nthreads) $(wcol 0 2) $(wcol 1 2)" "2 0 1"
+check_fails "a second start fails and says how to change the pool" "already started" \
+	ctl workers start "$BPF_OBJ_DIR/evos_worker.bpf.o"
+
+in_ns "$NS_A" "$EVOS_BUILD/selftests/pktgen" --dst 10.9.0.2 --port 9000 --count "$COUNT" --flows 8
+for _ in $(seq 50); do
+	[ "$(stat .counters.resumed.total)" = "$COUNT" ] && break
+	sleep 0.1
+done
+check_eq "every datagram suspended at XDP and resumed by a worker" \
+	"$(stat .counters.suspended.total) $(stat .counters.resumed.total)" "$COUNT $COUNT"
+check_eq "the kernel counted each coroutine completed with XDP_PASS" \
+	"$(stat .coroutines.evos_xdp.completed_pass) $(stat .coroutines.evos_xdp.destroyed)" "$COUNT 0"
+r0=$(wcol 0 7)
+r1=$(wcol 1 7)
+check_eq "the flows were spread over both workers ($r0 + $r1)" \
+	"$((r0 + r1)) $([ "$r0" -gt 0 ] && [ "$r1" -gt 0 ] && echo both)" "$COUNT both"
+
+check "evosctl workers set --count 3" ctl workers set --count 3
+check_eq "three workers, the CPU list kept" "$(nthreads) $(wcol 2 2)" "3 0"
+check "evosctl workers stop" ctl workers stop
+check_fails "stopping again fails and says so" "not started" ctl workers stop
+
+ctl detach >/dev/null
+check_eq "after detach: no worker thread, no pool, no XDP program on b0" \
+	"$(nthreads) $(awk 'NR == 1 { print $2 }' "$WSTAT") $(ip -n "$NS_B" -j link show b0 | jq -r '.[0].xdp.prog.name // "none"')" \
+	"0 - none"
+tap_done
