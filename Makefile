@@ -148,7 +148,7 @@ demo: all
 
 BENCH_DIR := $(BUILD)/bench
 BENCH_BINS := $(BENCH_DIR)/coro_bench $(BENCH_DIR)/worker_bench
-BENCH_LIB := selftests/evos/testlib.c selftests/evos/xsk.c
+BENCH_LIB := selftests/evos/testlib.c tools/evos/evosctl/xsk.c
 
 $(BENCH_DIR)/progs/%.bpf.o: tools/evos/bench/progs/%.bpf.c $(VMLINUX_H) $(LIBBPF_A) \
 		$(wildcard $(BPF_INC)/*.h)

@@ -44,6 +44,14 @@ struct {
 	__type(value, __u32);
 } xsks SEC(".maps");
 
+/* Datagrams to udp_port per rx queue, as they arrive at XDP. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u64);
+} rxq_packets SEC(".maps");
+
 /* The UDP destination port of the service, in host order. */
 const volatile __u16 udp_port = 9000;
 
@@ -83,11 +91,15 @@ SEC("xdp")
 int evos_xdp(struct xdp_md *ctx)
 {
 	struct udphdr *udp = evos_parse_udp4(ctx);
-	__u32 nr;
+	__u32 q = ctx->rx_queue_index, nr;
+	__u64 *n;
 
 	if (!udp || udp->dest != bpf_htons(udp_port))
 		return XDP_PASS;
 	evos_count(rx_udp);
+	n = bpf_map_lookup_elem(&rxq_packets, &q);
+	if (n)
+		*n += 1;
 
 	nr = bpf_evos_nr_workers();
 	if (!nr) {
@@ -98,6 +110,7 @@ int evos_xdp(struct xdp_md *ctx)
 		evos_count(inline_await_failed);
 		return deliver(ctx);
 	}
+
 	/*
 	 * Resumed by the worker, on its CPU.  Packet pointers do not survive
 	 * an await: anything more to read comes from ctx again.

@@ -74,13 +74,14 @@ struct xsk_seen {
 };
 
 /* A datagram from the AF_XDP socket. */
-static void xsk_packet(const void *pkt, __u32 len, void *arg)
+static int xsk_packet(void *pkt, __u32 len, void *arg)
 {
 	struct xsk_seen *xs = arg;
 
 	xs->n++;
 	if (pkt_frame_check(pkt, len, xs->seen, count))
 		xs->bad++;
+	return XSK_DONE;
 }
 
 static int send_packets(long n)

@@ -4,9 +4,10 @@
 # The EvOS pipeline through evosctl: the shipped data path (bpf/evos_xdp)
 # on b0 suspends UDP datagrams and hands them to the shipped workers
 # (bpf/evos_worker), two of them on CPUs 0 and 1; the workers resume them
-# and they go up the stack (no AF_XDP socket here).  Then the pool grows,
-# stops, and everything is detached, leaving nothing behind; and the
-# worker commands fail clearly when used out of order.
+# and they go up the stack, or, with "evosctl xsk consume" running, to the
+# AF_XDP socket of the rx queue they arrived on (b0 has two).  Then the pool
+# grows, stops, and everything is detached, leaving nothing behind; and the
+# commands fail clearly when used out of order.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -16,21 +17,26 @@ COUNT=1000
 PIN=/sys/fs/bpf/evos-pipe
 WSTAT=/sys/kernel/debug/evos/workers
 ctl() { in_ns "$NS_B" "$EVOSCTL" --pin-root "$PIN" "$@"; }
+tmp=$(mktemp -d)
 cleanup()
 {
 	ctl detach >/dev/null 2>&1
 	veth_cleanup "$NS_A" "$NS_B"
+	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
 # Column $2 of worker line $1 (0-based id) of the kernel's worker counters.
 wcol() { awk -v id="$1" -v col="$2" 'NR > 2 && $1 == id { print $col }' "$WSTAT"; }
+# Datagrams XDP saw arrive on rx queue $1, summed over CPUs.
+rxq() { "$EVOS_BPFTOOL" map lookup pinned "$PIN/objs/evos_xdp/maps/rxq_packets" key "$1" 0 0 0 -j |
+	jq '[.formatted.values[].value] | add'; }
 nthreads() { grep -l '^evos_worker/' /proc/[0-9]*/comm 2>/dev/null | wc -l; }
 stat() { ctl --json stats | jq -r ".[] | select(.object == \"evos_xdp\") | $1"; }
 
-tap_plan 14
+tap_plan 18
 
-if ! veth_pair "$NS_A" "$NS_B"; then
+if ! veth_pair "$NS_A" "$NS_B" 2; then
 	not_ok "veth pair"
 	exit 1
 fi
@@ -53,10 +59,29 @@ check_eq "every datagram suspended at XDP and resumed by a worker" \
 	"$(stat .counters.suspended.total) $(stat .counters.resumed.total)" "$COUNT $COUNT"
 check_eq "the kernel counted each coroutine completed with XDP_PASS" \
 	"$(stat .coroutines.evos_xdp.completed_pass) $(stat .coroutines.evos_xdp.destroyed)" "$COUNT 0"
+first0=$(rxq 0)
+first1=$(rxq 1)
 r0=$(wcol 0 7)
 r1=$(wcol 1 7)
 check_eq "the flows were spread over both workers ($r0 + $r1)" \
 	"$((r0 + r1)) $([ "$r0" -gt 0 ] && [ "$r1" -gt 0 ] && echo both)" "$COUNT both"
+
+# The same through AF_XDP sockets on both queues.
+check_fails "xsk consume on more queues than b0 has says how many it has" \
+	"'b0' has 2 rx queues, not 3" ctl xsk consume b0 --queues 3
+ctl --json xsk consume b0 --queues 2 --count "$COUNT" --timeout 10 > "$tmp/xsk.json" 2>&1 &
+consumer=$!
+sleep 0.5
+in_ns "$NS_A" "$EVOS_BUILD/selftests/pktgen" --dst 10.9.0.2 --port 9000 --count "$COUNT" --flows 8
+wait "$consumer"
+check_eq "evosctl xsk consume received all $COUNT datagrams" \
+	"$(jq -r .packets "$tmp/xsk.json")" "$COUNT"
+# What XDP saw arrive on each queue, minus the first run's share.
+got=$(jq -r '[.queues[].packets] | map(tostring) | join(" ")' "$tmp/xsk.json")
+want="$(( $(rxq 0) - first0 )) $(( $(rxq 1) - first1 ))"
+check_eq "each datagram reached the socket of the queue it arrived on ($want)" "$got" "$want"
+check_eq "the datagrams came in on both queues" \
+	"$(jq -r '[.queues[] | select(.packets > 0)] | length' "$tmp/xsk.json")" 2
 
 check "evosctl workers set --count 3" ctl workers set --count 3
 check_eq "three workers, the CPU list kept" "$(nthreads) $(wcol 2 2)" "3 0"

@@ -298,13 +298,14 @@ struct xsk_rx {
 	long n, bad;
 };
 
-static void xsk_packet(const void *pkt, __u32 len, void *arg)
+static int xsk_packet(void *pkt, __u32 len, void *arg)
 {
 	struct xsk_rx *rx = arg;
 
 	rx->n++;
 	if (pkt_frame_check(pkt, len, rx->seen, sizeof(rx->seen)))
 		rx->bad++;
+	return XSK_DONE;
 }
 
 static void test_list(struct workers *skel, int prog_fd)

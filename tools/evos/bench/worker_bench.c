@@ -57,11 +57,12 @@ static long long busy_ticks(void)
 	return busy;
 }
 
-static void count_packet(const void *pkt, __u32 len, void *arg)
+static int count_packet(void *pkt, __u32 len, void *arg)
 {
 	(void)pkt;
 	(void)len;
 	(*(long *)arg)++;
+	return XSK_DONE;
 }
 
 /* One run: @n datagrams through whatever is attached; CPU-seconds used. */

@@ -55,6 +55,7 @@ int do_detach(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_status(int argc, char **argv);
 int do_workers(int argc, char **argv);
+int do_xsk(int argc, char **argv);
 
 int detach_all_links(int *count);
 

@@ -100,6 +100,8 @@ static int do_help(int argc, char **argv)
 		"  detach [xdp DEV]         detach everything evosctl attached and\n"
 		"                           unload all objects, or detach one link\n"
 		"  workers start|set|stop   the EvOS worker pool (see 'workers help')\n"
+		"  xsk consume DEV --queues N [--echo]\n"
+		"                           read the AF_XDP sockets of DEV's queues\n"
 		"  stats                    show the counters of loaded objects\n"
 		"  status                   show what is loaded and attached\n"
 		"  version                  show the version\n"
@@ -145,6 +147,7 @@ static const struct cmd top_cmds[] = {
 	{ "attach",	do_attach },
 	{ "detach",	do_detach },
 	{ "workers",	do_workers },
+	{ "xsk",	do_xsk },
 	{ "stats",	do_stats },
 	{ "status",	do_status },
 	{ "version",	do_version },

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A minimal AF_XDP receiver for the EvOS selftests (see xsk.h).
+ * A small AF_XDP socket for evosctl and the EvOS selftests (see xsk.h).
  */
 #include <errno.h>
 #include <string.h>
@@ -68,6 +68,7 @@ int xsk_open(struct xsk *x, int ifindex, int queue, __u32 nframes, __u32 frame_s
 	    setsockopt(x->fd, SOL_XDP, XDP_UMEM_FILL_RING, &nframes, sizeof(nframes)) ||
 	    setsockopt(x->fd, SOL_XDP, XDP_UMEM_COMPLETION_RING, &nframes, sizeof(nframes)) ||
 	    setsockopt(x->fd, SOL_XDP, XDP_RX_RING, &nframes, sizeof(nframes)) ||
+	    setsockopt(x->fd, SOL_XDP, XDP_TX_RING, &nframes, sizeof(nframes)) ||
 	    getsockopt(x->fd, SOL_XDP, XDP_MMAP_OFFSETS, &off, &optlen)) {
 		err = -errno;
 		goto fail;
@@ -77,6 +78,8 @@ int xsk_open(struct xsk *x, int ifindex, int queue, __u32 nframes, __u32 frame_s
 			      XDP_UMEM_PGOFF_COMPLETION_RING);
 	err = err ?: ring_map(x, &x->rx, &off.rx, nframes, sizeof(struct xdp_desc),
 			      XDP_PGOFF_RX_RING);
+	err = err ?: ring_map(x, &x->tx, &off.tx, nframes, sizeof(struct xdp_desc),
+			      XDP_PGOFF_TX_RING);
 	if (err)
 		goto fail;
 
@@ -98,7 +101,7 @@ fail:
 
 void xsk_close(struct xsk *x)
 {
-	struct xsk_ring *rings[] = { &x->fill, &x->comp, &x->rx };
+	struct xsk_ring *rings[] = { &x->fill, &x->comp, &x->rx, &x->tx };
 	size_t i;
 
 	for (i = 0; i < sizeof(rings) / sizeof(rings[0]); i++)
@@ -112,24 +115,43 @@ void xsk_close(struct xsk *x)
 	x->fd = -1;
 }
 
-int xsk_recv(struct xsk *x, void (*fn)(const void *pkt, __u32 len, void *arg),
-	     void *arg)
+int xsk_recv(struct xsk *x, int (*fn)(void *pkt, __u32 len, void *arg), void *arg)
 {
 	__u32 prod = __atomic_load_n(x->rx.producer, __ATOMIC_ACQUIRE);
-	__u32 cons = *x->rx.consumer;
-	__u32 fprod = *x->fill.producer;
-	struct xdp_desc *descs = x->rx.descs;
-	__u64 *fill = x->fill.descs;
-	int n = 0;
+	__u32 comp_prod = __atomic_load_n(x->comp.producer, __ATOMIC_ACQUIRE);
+	__u32 cons = *x->rx.consumer, comp_cons = *x->comp.consumer;
+	__u32 fprod = *x->fill.producer, tprod = *x->tx.producer;
+	struct xdp_desc *descs = x->rx.descs, *tx = x->tx.descs;
+	__u64 *fill = x->fill.descs, *comp = x->comp.descs;
+	int n = 0, sent = 0;
+
+	/* Sent frames are free again. */
+	for (; comp_cons != comp_prod; comp_cons++)
+	{
+		__u64 addr = comp[comp_cons & (x->comp.size - 1)];
+
+		fill[fprod++ & (x->fill.size - 1)] = addr - addr % x->frame_size;
+	}
+	__atomic_store_n(x->comp.consumer, comp_cons, __ATOMIC_RELEASE);
 
 	for (; cons != prod; cons++, n++) {
 		const struct xdp_desc *d = &descs[cons & (x->rx.size - 1)];
 
-		fn((char *)x->umem + d->addr, d->len, arg);
+		if (fn((char *)x->umem + d->addr, d->len, arg) == XSK_SEND) {
+			tx[tprod++ & (x->tx.size - 1)] = *d;
+			sent++;
+			continue;
+		}
 		/* Give the frame back: its start, whatever the offset. */
 		fill[fprod++ & (x->fill.size - 1)] = d->addr - d->addr % x->frame_size;
 	}
 	__atomic_store_n(x->rx.consumer, cons, __ATOMIC_RELEASE);
 	__atomic_store_n(x->fill.producer, fprod, __ATOMIC_RELEASE);
+	if (sent) {
+		__atomic_store_n(x->tx.producer, tprod, __ATOMIC_RELEASE);
+		/* Copy mode transmits on this call. */
+		sendto(x->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
+		x->tx_kicks++;
+	}
 	return n;
 }
