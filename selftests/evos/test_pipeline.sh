@@ -72,7 +72,9 @@ check_fails "xsk consume on more queues than b0 has says how many it has" \
 ctl --json xsk consume b0 --queues 2 --count "$COUNT" --timeout 10 > "$tmp/xsk.json" 2>&1 &
 consumer=$!
 sleep 0.5
-in_ns "$NS_A" "$EVOS_BUILD/selftests/pktgen" --dst 10.9.0.2 --port 9000 --count "$COUNT" --flows 8
+# The sender spreads flows over a0's queues by a hash seeded at boot: with
+# 32 flows, both of b0's rx queues get some.
+in_ns "$NS_A" "$EVOS_BUILD/selftests/pktgen" --dst 10.9.0.2 --port 9000 --count "$COUNT" --flows 32
 wait "$consumer"
 check_eq "evosctl xsk consume received all $COUNT datagrams" \
 	"$(jq -r .packets "$tmp/xsk.json")" "$COUNT"
