@@ -137,7 +137,7 @@ static int print_coro_counters(const char *prog, int prog_fd, bool *any)
 	return shown;
 }
 
-static void print_object_coro_counters(const char *dir_path)
+static int print_object_coro_counters(const char *dir_path)
 {
 	char path[4096];
 	struct dirent *de;
@@ -147,7 +147,7 @@ static void print_object_coro_counters(const char *dir_path)
 
 	dir = opendir(dir_path);
 	if (!dir)
-		return;
+		return 0;
 	while ((de = readdir(dir))) {
 		if (de->d_name[0] == '.' ||
 		    fmt_path(path, sizeof(path), "%s/%s", dir_path, de->d_name))
@@ -161,14 +161,15 @@ static void print_object_coro_counters(const char *dir_path)
 	closedir(dir);
 	if (any && json_output)
 		jsonw_end_object(json_wtr);
+	return any;
 }
 
 int do_stats(int argc, char **argv)
 {
 	char objs[4096], path[4096];
 	struct dirent *de;
+	int fd, shown;
 	DIR *dir;
-	int fd;
 
 	(void)argv;
 	if (argc)
@@ -188,16 +189,20 @@ int do_stats(int argc, char **argv)
 		} else {
 			printf("%s:\n", de->d_name);
 		}
+		shown = 0;
 		if (!fmt_path(path, sizeof(path), "%s/%s/maps/evos_stats", objs,
 			      de->d_name)) {
 			fd = bpf_obj_get(path);
 			if (fd >= 0) {
 				print_counters(de->d_name, fd);
 				close(fd);
+				shown = 1;
 			}
 		}
 		if (!fmt_path(path, sizeof(path), "%s/%s/progs", objs, de->d_name))
-			print_object_coro_counters(path);
+			shown += print_object_coro_counters(path);
+		if (!shown && !json_output)
+			printf("  no counters\n");
 		if (json_output)
 			jsonw_end_object(json_wtr);
 	}
