@@ -34,7 +34,7 @@ rxq() { "$EVOS_BPFTOOL" map lookup pinned "$PIN/objs/evos_xdp/maps/rxq_packets" 
 nthreads() { grep -l '^evos_worker/' /proc/[0-9]*/comm 2>/dev/null | wc -l; }
 stat() { ctl --json stats | jq -r ".[] | select(.object == \"evos_xdp\") | $1"; }
 
-tap_plan 18
+tap_plan 19
 
 if ! veth_pair "$NS_A" "$NS_B" 2; then
 	not_ok "veth pair"
@@ -84,6 +84,18 @@ want="$(( $(rxq 0) - first0 )) $(( $(rxq 1) - first1 ))"
 check_eq "each datagram reached the socket of the queue it arrived on ($want)" "$got" "$want"
 check_eq "the datagrams came in on both queues" \
 	"$(jq -r '[.queues[] | select(.packets > 0)] | length' "$tmp/xsk.json")" 2
+
+# --echo: every datagram goes back out of b0 to the peer.
+a0_rx() { ip -n "$NS_A" -j -s link show a0 | jq '.[0].stats64.rx.packets'; }
+before=$(a0_rx)
+ctl --json xsk consume b0 --queues 2 --echo --count 200 --timeout 10 > "$tmp/echo.json" 2>&1 &
+consumer=$!
+sleep 0.5
+in_ns "$NS_A" "$EVOS_BUILD/selftests/pktgen" --dst 10.9.0.2 --port 9000 --count 200 --flows 32
+wait "$consumer"
+sleep 0.2
+check_eq "xsk consume --echo sent all 200 back to the peer" \
+	"$(jq -r '[.queues[].echoed] | add' "$tmp/echo.json") $(( $(a0_rx) - before ))" "200 200"
 
 check "evosctl workers set --count 3" ctl workers set --count 3
 check_eq "three workers, the CPU list kept" "$(nthreads) $(wcol 2 2)" "3 0"
