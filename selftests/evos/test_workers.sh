@@ -12,7 +12,7 @@ NS_B=wrk_b
 trap 'veth_cleanup "$NS_A" "$NS_B"' EXIT
 
 # mode and its number of checks
-SCENARIOS=("deliver 12" "stop 8" "list 7" "xsk 8" "resize 9" "teardown 10")
+SCENARIOS=("deliver 12" "stop 8" "list 7" "delay 7" "xsk 8" "resize 9" "teardown 10")
 
 total=0
 for s in "${SCENARIOS[@]}"; do

@@ -17,6 +17,10 @@
  *             what is pushed to worker 1 is destroyed and counted
  *   list      queue_fn puts the handles on a BPF list and wakes the worker
  *             with bpf_evos_worker_wake(); the workers' run pops the list
+ *   delay     queue_fn holds each coroutine in an rbtree until arrival +
+ *             50 ms; the workers (5 ms idle timeout) resume only what is
+ *             due: no datagram is delivered earlier than 50 ms after it
+ *             arrived (a lower bound only: timing has no upper bound here)
  *   xsk       two workers resume the coroutines of one rx queue and
  *             redirect them to that queue's AF_XDP socket: every datagram
  *             arrives once, intact, although two CPUs produce into it
@@ -328,6 +332,21 @@ static void test_list(struct workers *skel, int prog_fd)
 	       coro_counter(prog_fd, "completed_redirect"), coro_counter(prog_fd, "destroyed"));
 }
 
+static void test_delay(struct workers *skel)
+{
+	const long sent = 500;
+	const __u64 delay = 50 * 1000 * 1000ULL;
+
+	skel->bss->delay_ns = delay;
+	tap_eq(send_wait(send_async(sent)), 0, "delay: sent %ld datagrams", sent);
+	wait_accounted(skel, sent, 0);
+	tap_ok(skel->bss->reflected == (__u64)sent && !dropped_by_bpf(skel),
+	       "delay: all %llu came back through the deadline policy", skel->bss->reflected);
+	tap_ok(skel->bss->resumed == (__u64)sent && skel->bss->early == 0,
+	       "delay: none resumed earlier than %llu ms after it arrived (%llu early)",
+	       (unsigned long long)(delay / 1000000), skel->bss->early);
+}
+
 static void test_xsk(struct workers *skel, int ifindex)
 {
 	const long sent = 2000;
@@ -451,7 +470,7 @@ int main(int argc, char **argv)
 	bool mem_ok = false;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: workers deliver|stop|list|xsk|resize|teardown NS_PEER NS_EVOS\n");
+		fprintf(stderr, "usage: workers deliver|stop|list|delay|xsk|resize|teardown NS_PEER NS_EVOS\n");
 		return 2;
 	}
 	mode = argv[1];
@@ -466,6 +485,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "xsk"))
 		plan = 4 + 4;
 	else if (!strcmp(mode, "list"))
+		plan = 3 + 4;
+	else if (!strcmp(mode, "delay"))
 		plan = 3 + 4;
 	else if (!strcmp(mode, "teardown"))
 		plan = 6 + 4;
@@ -490,6 +511,7 @@ int main(int argc, char **argv)
 	prog_fd = bpf_program__fd(skel->progs.xdp_to_worker);
 	ifindex = if_nametoindex("b0");
 	link = bpf_map__attach_struct_ops(!strcmp(mode, "resize") ? skel->maps.one :
+					  !strcmp(mode, "delay") ? skel->maps.timed :
 					  skel->maps.two);
 	peer_ifindex = xdp_attach_in_ns(ns_peer, "a0", bpf_program__fd(skel->progs.xdp_peer),
 					ns_evos);
@@ -512,6 +534,8 @@ int main(int argc, char **argv)
 		test_xsk(skel, ifindex);
 	else if (!strcmp(mode, "list"))
 		test_list(skel, prog_fd);
+	else if (!strcmp(mode, "delay"))
+		test_delay(skel);
 	else
 		test_teardown(skel, &link, prog_fd, base_parked);
 

@@ -51,6 +51,22 @@ struct list_coro {
 private(L) struct bpf_spin_lock list_lock;
 private(L) struct bpf_list_head list __contains(list_coro, node);
 
+/*
+ * Or: queue_fn holds each coroutine in an rbtree until a deadline, and the
+ * workers resume only those that are due: the policy decides *when*.
+ */
+struct rb_coro {
+	struct bpf_rb_node node;
+	__u64 deadline;
+	struct bpf_coro __kptr *h;
+};
+
+private(R) struct bpf_spin_lock rb_lock;
+private(R) struct bpf_rb_root rb __contains(rb_coro, node);
+
+__u64 delay_ns;			/* when set: hold each datagram this long */
+__u64 early;			/* resumed before their deadline */
+
 __u32 via_list;
 __u32 hold;			/* run pops nothing while set */
 __u32 stop_worker = ~0U;	/* this worker's run returns -1 */
@@ -88,6 +104,34 @@ static int to_list(struct bpf_coro *h, __u64 worker)
 	return 0;
 }
 
+static bool rb_less(struct bpf_rb_node *a, const struct bpf_rb_node *b)
+{
+	struct rb_coro *x = container_of(a, struct rb_coro, node);
+	struct rb_coro *y = container_of(b, struct rb_coro, node);
+
+	return x->deadline < y->deadline;
+}
+
+static int to_rbtree(struct bpf_coro *h, __u64 worker)
+{
+	struct rb_coro *n = bpf_obj_new(typeof(*n));
+
+	if (!n) {
+		bpf_coro_release(h);
+		__sync_fetch_and_add(&push_failed, 1);
+		return 0;
+	}
+	n->deadline = bpf_ktime_get_ns() + delay_ns;
+	h = bpf_kptr_xchg(&n->h, h);
+	if (h)
+		bpf_coro_release(h);
+	bpf_spin_lock(&rb_lock);
+	bpf_rbtree_add(&rb, &n->node, rb_less);
+	bpf_spin_unlock(&rb_lock);
+	__sync_fetch_and_add(&parked, 1);
+	return 0;
+}
+
 SEC("xdp")
 int xdp_to_worker(struct xdp_md *ctx)
 {
@@ -95,6 +139,7 @@ int xdp_to_worker(struct xdp_md *ctx)
 	struct udphdr *udp = evos_parse_udp4(ctx);
 	struct pkt_payload *p;
 	__u32 flow, nr, cpu, seen;
+	__u64 arrived;
 	long err;
 
 	if (!udp || udp->dest != bpf_htons(port))
@@ -109,7 +154,10 @@ int xdp_to_worker(struct xdp_md *ctx)
 		return XDP_DROP;
 	}
 
-	if (via_list)
+	arrived = bpf_ktime_get_ns();
+	if (delay_ns)
+		err = bpf_coro_await(ctx, to_rbtree, flow % nr);
+	else if (via_list)
 		err = bpf_coro_await(ctx, to_list, flow % nr);
 	else
 		err = bpf_coro_await(ctx, to_worker, flow % nr);
@@ -120,6 +168,8 @@ int xdp_to_worker(struct xdp_md *ctx)
 
 	/* Resumed by a worker. */
 	__sync_fetch_and_add(&resumed, 1);
+	if (delay_ns && bpf_ktime_get_ns() - arrived < delay_ns)
+		__sync_fetch_and_add(&early, 1);
 	cpu = bpf_get_smp_processor_id() + 1;
 	seen = flow_cpu[flow & (NR_FLOWS - 1)];
 	if (!seen)
@@ -169,6 +219,43 @@ static int resume_from_list(void)
 	return done;
 }
 
+/* Resume the coroutines whose deadline has passed, oldest first. */
+static int resume_due(void)
+{
+	struct bpf_rb_node *rn;
+	struct rb_coro *n;
+	struct bpf_coro *h;
+	int i, done = 0;
+	__u64 now;
+
+	for (i = 0; i < 64; i++) {
+		now = bpf_ktime_get_ns();	/* no calls under the lock */
+		bpf_spin_lock(&rb_lock);
+		rn = bpf_rbtree_first(&rb);
+		if (!rn) {
+			bpf_spin_unlock(&rb_lock);
+			break;
+		}
+		n = container_of(rn, struct rb_coro, node);
+		if (n->deadline > now) {
+			bpf_spin_unlock(&rb_lock);
+			break;
+		}
+		rn = bpf_rbtree_remove(&rb, rn);
+		bpf_spin_unlock(&rb_lock);
+		if (!rn)
+			break;
+		n = container_of(rn, struct rb_coro, node);
+		h = bpf_kptr_xchg(&n->h, NULL);
+		bpf_obj_drop(n);
+		if (h) {
+			bpf_coro_resume(h);
+			done++;
+		}
+	}
+	return done;
+}
+
 SEC("struct_ops/run")
 int BPF_PROG(run, struct evos_worker *w)
 {
@@ -180,7 +267,9 @@ int BPF_PROG(run, struct evos_worker *w)
 		return -1;
 	if (hold)
 		return 0;
-	if (via_list)
+	if (delay_ns)
+		n = resume_due();
+	else if (via_list)
 		n = resume_from_list();
 	else
 		n = evos_worker_resume_batch(w, 64);
@@ -205,6 +294,17 @@ struct evos_worker_ops one = {
 	.batch = 32,
 	.cpus = 0x1,
 	.name = "one",
+};
+
+/* Idle workers look at the rbtree again every 5 ms. */
+SEC(".struct_ops.link")
+struct evos_worker_ops timed = {
+	.run = (void *)run,
+	.nr_workers = 2,
+	.batch = 32,
+	.idle_timeout_ms = 5,
+	.cpus = 0x3,
+	.name = "timed",
 };
 
 SEC(".struct_ops.link")
