@@ -59,4 +59,10 @@ int do_xsk(int argc, char **argv);
 
 int detach_all_links(int *count);
 
+/* kernel.c */
+struct bpf_object;
+bool object_needs_evos(struct bpf_object *obj);
+/* 0 on an EvOS kernel (or when it cannot tell); else reports, returns 1. */
+int require_evos_kernel(const char *what);
+
 #endif /* __EVOSCTL_H */

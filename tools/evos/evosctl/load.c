@@ -62,17 +62,21 @@ int do_load(int argc, char **argv)
 	if (access(argv[0], R_OK))
 		return p_err("cannot read '%s': %s; give the path of a BPF object, e.g. build/bpf/xdp_count.bpf.o",
 			     argv[0], errno_hint(errno));
-	if (check_bpffs())
-		return 1;
-	pin_path(dir, sizeof(dir), "objs/%s", name);
-	if (path_exists(dir))
-		return p_err("an object named '%s' is already loaded; unload it first with: evosctl unload %s",
-			     name, name);
-
 	obj = bpf_object__open_file(argv[0], NULL);
 	if (!obj)
 		return p_err("cannot open '%s' as a BPF object: %s; build it with clang -target bpf (see 'make env')",
 			     argv[0], strerror(errno));
+	if ((object_needs_evos(obj) && require_evos_kernel(argv[0])) || check_bpffs()) {
+		bpf_object__close(obj);
+		return 1;
+	}
+	pin_path(dir, sizeof(dir), "objs/%s", name);
+	if (path_exists(dir)) {
+		bpf_object__close(obj);
+		return p_err("an object named '%s' is already loaded; unload it first with: evosctl unload %s",
+			     name, name);
+	}
+
 	err = bpf_object__load(obj);
 	if (err) {
 		bpf_object__close(obj);

@@ -254,7 +254,7 @@ static int do_start(int argc, char **argv)
 		return err;
 	if (optind != argc)
 		return p_usage("%s", usage);
-	if (check_bpffs())
+	if (require_evos_kernel("evosctl workers") || check_bpffs())
 		return 1;
 	pin_path(link_path, sizeof(link_path), "links/workers");
 	if (path_exists(link_path))

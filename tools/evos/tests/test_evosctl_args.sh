@@ -7,7 +7,7 @@
 
 . "$(dirname "$0")/../../../selftests/evos/lib.sh"
 
-tap_plan 16
+tap_plan 18
 
 check "evosctl help lists the commands" bash -c "'$EVOSCTL' help | grep -q 'attach xdp DEV PROG'"
 check "evosctl --help lists the commands" bash -c "'$EVOSCTL' --help | grep -q 'attach xdp DEV PROG'"
@@ -41,6 +41,17 @@ check_fails "workers set --cpus with a bad list shows a good one" \
 	"--cpus wants a CPU list such as 0-1,3" "$EVOSCTL" workers set --cpus 3-1
 check "evosctl workers help lists start, set and stop" \
 	bash -c "'$EVOSCTL' workers help | grep -q 'workers set \\[--count N\\]'"
+# The host runs a kernel without EvOS (when it does not, this cannot be
+# tested here).
+if grep -q bpf_coro_await /proc/kallsyms 2>/dev/null; then
+	skip "load on a kernel without EvOS" "the host kernel is an EvOS kernel"
+	skip "workers start on a kernel without EvOS" "the host kernel is an EvOS kernel"
+else
+	check_fails "load of an EvOS object on a kernel without EvOS says to boot one" \
+		"is not an EvOS kernel" "$EVOSCTL" load "$BPF_OBJ_DIR/evos_xdp.bpf.o"
+	check_fails "workers start on a kernel without EvOS says to boot one" \
+		"is not an EvOS kernel" "$EVOSCTL" workers start "$BPF_OBJ_DIR/evos_worker.bpf.o"
+fi
 check_eq "--json errors are JSON on stdout" \
 	"$("$EVOSCTL" --json unload '' 2>/dev/null | jq -r 'has("error")')" "true"
 
