@@ -34,7 +34,7 @@ rxq() { "$EVOS_BPFTOOL" map lookup pinned "$PIN/objs/evos_xdp/maps/rxq_packets" 
 nthreads() { grep -l '^evos_worker/' /proc/[0-9]*/comm 2>/dev/null | wc -l; }
 stat() { ctl --json stats | jq -r ".[] | select(.object == \"evos_xdp\") | $1"; }
 
-tap_plan 19
+tap_plan 24
 
 if ! veth_pair "$NS_A" "$NS_B" 2; then
 	not_ok "veth pair"
@@ -102,8 +102,28 @@ check_eq "three workers, the CPU list kept" "$(nthreads) $(wcol 2 2)" "3 0"
 check "evosctl workers stop" ctl workers stop
 check_fails "stopping again fails and says so" "not started" ctl workers stop
 
+# Errors, each with a message that says what to do.
+check_fails "attaching a program the object does not have names it" \
+	"program 'nosuch' is not loaded" ctl attach xdp b0 nosuch
+check_fails "attaching XDP to b0 twice says it is attached" \
+	"already" ctl attach xdp b0 evos_xdp
+check_fails "loading without privileges says to run as root" "run evosctl as root" \
+	in_ns "$NS_B" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+	"$EVOSCTL" --pin-root "$PIN" load "$BPF_OBJ_DIR/xdp_count.bpf.o"
+
+# Lifecycle: detach while traffic flows leaves nothing behind.
+base_parked=$(cat /proc/sys/kernel/bpf_coro_parked)
+check "workers started again for the detach under traffic" \
+	ctl workers start "$BPF_OBJ_DIR/evos_worker.bpf.o" --count 2 --cpus 0-1
+in_ns "$NS_A" "$EVOS_BUILD/selftests/pktgen" --dst 10.9.0.2 --port 9000 --count 20000 --flows 32 &
+sender=$!
+sleep 0.3
 ctl detach >/dev/null
-check_eq "after detach: no worker thread, no pool, no XDP program on b0" \
-	"$(nthreads) $(awk 'NR == 1 { print $2 }' "$WSTAT") $(ip -n "$NS_B" -j link show b0 | jq -r '.[0].xdp.prog.name // "none"')" \
-	"0 - none"
+wait "$sender"
+leftover=$("$EVOS_BPFTOOL" -j prog show | jq '[.[] | select(.name == "evos_xdp" or .name == "run")] | length')
+check_eq "after detach under traffic: no worker thread, no pool, no XDP on b0, no programs, nothing parked" \
+	"$(nthreads) $(awk 'NR == 1 { print $2 }' "$WSTAT") $(ip -n "$NS_B" -j link show b0 | jq -r '.[0].xdp.prog.name // "none"') $leftover $(cat /proc/sys/kernel/bpf_coro_parked)" \
+	"0 - none 0 $base_parked"
+check_fails "detach with nothing attached says there is nothing to detach" \
+	"there is nothing to detach" ctl detach
 tap_done
