@@ -34,7 +34,7 @@ rxq() { "$EVOS_BPFTOOL" map lookup pinned "$PIN/objs/evos_xdp/maps/rxq_packets" 
 nthreads() { grep -l '^evos_worker/' /proc/[0-9]*/comm 2>/dev/null | wc -l; }
 stat() { ctl --json stats | jq -r ".[] | select(.object == \"evos_xdp\") | $1"; }
 
-tap_plan 24
+tap_plan 25
 
 if ! veth_pair "$NS_A" "$NS_B" 2; then
 	not_ok "veth pair"
@@ -59,6 +59,11 @@ check_eq "every datagram suspended at XDP and resumed by a worker" \
 	"$(stat .counters.suspended.total) $(stat .counters.resumed.total)" "$COUNT $COUNT"
 check_eq "the kernel counted each coroutine completed with XDP_PASS" \
 	"$(stat .coroutines.evos_xdp.completed_pass) $(stat .coroutines.evos_xdp.destroyed)" "$COUNT 0"
+watch=$(timeout -s INT 2.5 "$EVOSCTL" --pin-root "$PIN" --json stats --watch 1)
+rounds=$(echo "$watch" | grep -c '^\[')
+check_eq "evosctl stats --watch repeats until interrupted ($rounds rounds in 2.5 s)" \
+	"$([ "$rounds" -ge 2 ] && echo repeats) $(echo "$watch" | grep '^\[' | head -1 |
+	    jq -r '.[] | select(.object == "evos_xdp") | .counters.resumed.total')" "repeats $COUNT"
 first0=$(rxq 0)
 first1=$(rxq 1)
 r0=$(wcol 0 7)

@@ -11,6 +11,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -164,16 +166,13 @@ static int print_object_coro_counters(const char *dir_path)
 	return any;
 }
 
-int do_stats(int argc, char **argv)
+static int show_stats(void)
 {
 	char objs[4096], path[4096];
 	struct dirent *de;
 	int fd, shown;
 	DIR *dir;
 
-	(void)argv;
-	if (argc)
-		return p_usage("usage: evosctl stats");
 	pin_path(objs, sizeof(objs), "objs");
 	dir = opendir(objs);
 	if (!dir)
@@ -209,6 +208,64 @@ int do_stats(int argc, char **argv)
 	closedir(dir);
 	if (json_output)
 		jsonw_end_array(json_wtr);
+	return 0;
+}
+
+static volatile sig_atomic_t watch_stop;
+
+static void on_watch_signal(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+/*
+ * evosctl stats [--watch [SECONDS]]: once, or every SECONDS (default 1)
+ * until Ctrl-C, each round headed by the time (text) or as one JSON
+ * array per line.
+ */
+int do_stats(int argc, char **argv)
+{
+	long interval = 0;
+	char *end;
+	int err;
+
+	if (argc >= 1 && !strcmp(argv[0], "--watch")) {
+		interval = 1;
+		if (argc == 2) {
+			interval = strtol(argv[1], &end, 10);
+			if (*end || interval < 1)
+				return p_usage("--watch wants a number of seconds, not '%s'", argv[1]);
+		} else if (argc > 2) {
+			return p_usage("usage: evosctl stats [--watch [SECONDS]]");
+		}
+	} else if (argc) {
+		return p_usage("usage: evosctl stats [--watch [SECONDS]]");
+	}
+	if (!interval)
+		return show_stats();
+
+	signal(SIGINT, on_watch_signal);
+	signal(SIGTERM, on_watch_signal);
+	while (!watch_stop) {
+		if (!json_output) {
+			time_t now = time(NULL);
+			char stamp[32];
+
+			strftime(stamp, sizeof(stamp), "%H:%M:%S", localtime(&now));
+			printf("--- %s\n", stamp);
+		}
+		err = show_stats();
+		if (json_output) {
+			/* One array per line: a new writer per round. */
+			jsonw_destroy(&json_wtr);
+			json_wtr = jsonw_new(stdout);
+		}
+		fflush(stdout);
+		if (err)
+			return err;
+		sleep(interval);
+	}
 	return 0;
 }
 
