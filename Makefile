@@ -147,7 +147,8 @@ demo: all
 # --- benchmarks -------------------------------------------------------------
 
 BENCH_DIR := $(BUILD)/bench
-BENCH_BINS := $(BENCH_DIR)/coro_bench $(BENCH_DIR)/worker_bench
+BENCH_BINS := $(BENCH_DIR)/coro_bench $(BENCH_DIR)/worker_bench \
+	$(BENCH_DIR)/udp_echo_uring $(BENCH_DIR)/udp_rtt
 BENCH_LIB := selftests/evos/testlib.c tools/evos/evosctl/xsk.c
 
 $(BENCH_DIR)/progs/%.bpf.o: tools/evos/bench/progs/%.bpf.c $(VMLINUX_H) $(LIBBPF_A) \
@@ -159,6 +160,14 @@ $(BENCH_DIR)/progs/%.bpf.o: tools/evos/bench/progs/%.bpf.c $(VMLINUX_H) $(LIBBPF
 $(BENCH_DIR)/%: tools/evos/bench/%.c $(BENCH_DIR)/progs/%.skel.h $(BENCH_LIB) $(LIBBPF_A)
 	$(Q)$(CC) $(USER_CFLAGS) -I$(BENCH_DIR)/progs -Iselftests/evos -o $@ $< \
 		$(BENCH_LIB) $(USER_LIBS)
+
+$(BENCH_DIR)/udp_echo_uring: tools/evos/bench/udp_echo_uring.c
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_USER) -o $@ $< -luring
+
+$(BENCH_DIR)/udp_rtt: tools/evos/bench/udp_rtt.c
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_USER) -o $@ $<
 
 # One guest boot runs every benchmark; the results and a plot go to
 # build/bench/out/.
