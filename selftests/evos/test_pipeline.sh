@@ -34,7 +34,7 @@ rxq() { "$EVOS_BPFTOOL" map lookup pinned "$PIN/objs/evos_xdp/maps/rxq_packets" 
 nthreads() { grep -l '^evos_worker/' /proc/[0-9]*/comm 2>/dev/null | wc -l; }
 stat() { ctl --json stats | jq -r ".[] | select(.object == \"evos_xdp\") | $1"; }
 
-tap_plan 25
+tap_plan 27
 
 if ! veth_pair "$NS_A" "$NS_B" 2; then
 	not_ok "veth pair"
@@ -68,19 +68,25 @@ first0=$(rxq 0)
 first1=$(rxq 1)
 r0=$(wcol 0 7)
 r1=$(wcol 1 7)
+check_eq "worker 0 resumed on CPU 0 and worker 1 on CPU 1 (what XDP counted per CPU after the await)" \
+	"$(stat '.counters.resumed.percpu[0]') $(stat '.counters.resumed.percpu[1]')" "$r0 $r1"
 check_eq "the flows were spread over both workers ($r0 + $r1)" \
 	"$((r0 + r1)) $([ "$r0" -gt 0 ] && [ "$r1" -gt 0 ] && echo both)" "$COUNT both"
 
 # The same through AF_XDP sockets on both queues.
 check_fails "xsk consume on more queues than b0 has says how many it has" \
 	"'b0' has 2 rx queues, not 3" ctl xsk consume b0 --queues 3
-ctl --json xsk consume b0 --queues 2 --count "$COUNT" --timeout 10 > "$tmp/xsk.json" 2>&1 &
+ctl --json xsk consume b0 --queues 2 --count "$COUNT" --timeout 10 --pcap "$tmp/rx.pcap" \
+	> "$tmp/xsk.json" 2>&1 &
 consumer=$!
 sleep 0.5
 # The sender spreads flows over a0's queues by a hash seeded at boot: with
 # 32 flows, both of b0's rx queues get some.
-in_ns "$NS_A" "$EVOS_BUILD/selftests/pktgen" --dst 10.9.0.2 --port 9000 --count "$COUNT" --flows 32
+in_ns "$NS_A" "$EVOS_BUILD/selftests/pktgen" --dst 10.9.0.2 --port 9000 --count "$COUNT" \
+	--flows 32 --size 200
 wait "$consumer"
+check_eq "every datagram reached the sockets once, its payload intact (xsk consume --pcap)" \
+	"$("$EVOS_BUILD/selftests/pcap_check" "$tmp/rx.pcap" "$COUNT")" "frames $COUNT bad 0"
 check_eq "evosctl xsk consume received all $COUNT datagrams" \
 	"$(jq -r .packets "$tmp/xsk.json")" "$COUNT"
 # What XDP saw arrive on each queue, minus the first run's share.

@@ -4,10 +4,12 @@
  * "xsks" map of the loaded data path, read until stopped.
  *
  *   evosctl xsk consume DEV --queues N [--echo] [--count M] [--timeout S]
+ *                       [--pcap FILE]
  *
  * One socket per queue, copy mode, one thread: every socket has a single
  * producer.  Waits sleep in poll().  With --echo each UDP datagram goes
- * back out of DEV to its sender.  Stops on SIGINT or SIGTERM, after M
+ * back out of DEV to its sender; with --pcap every received frame is also
+ * written to FILE (pcap format, before any echo).  Stops on SIGINT or SIGTERM, after M
  * packets, or after S seconds without a packet; then prints what each
  * queue received.
  */
@@ -111,7 +113,30 @@ static int echo_frame(unsigned char *p, __u32 len)
 struct rx_ctx {
 	struct queue_stats *st;
 	bool echo;
+	FILE *pcap;
 };
+
+/* pcap: a global header, then a record header before each frame. */
+static void pcap_start(FILE *f)
+{
+	const __u32 hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1 /* Ethernet */ };
+
+	fwrite(hdr, sizeof(hdr), 1, f);
+}
+
+static void pcap_write(FILE *f, const void *pkt, __u32 len)
+{
+	struct timespec ts;
+	__u32 rec[4];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rec[0] = ts.tv_sec;
+	rec[1] = ts.tv_nsec / 1000;
+	rec[2] = len;
+	rec[3] = len;
+	fwrite(rec, sizeof(rec), 1, f);
+	fwrite(pkt, len, 1, f);
+}
 
 static int on_packet(void *pkt, __u32 len, void *arg)
 {
@@ -119,6 +144,8 @@ static int on_packet(void *pkt, __u32 len, void *arg)
 
 	c->st->packets++;
 	c->st->bytes += len;
+	if (c->pcap)
+		pcap_write(c->pcap, pkt, len);
 	if (c->echo && echo_frame(pkt, len) == XSK_SEND) {
 		c->st->echoed++;
 		return XSK_SEND;
@@ -160,12 +187,13 @@ static void print_stats(const char *dev, int nq, const struct queue_stats *st)
 static int do_consume(int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: evosctl xsk consume DEV --queues N [--echo] [--count M] [--timeout S]";
+		"usage: evosctl xsk consume DEV --queues N [--echo] [--count M] [--timeout S] [--pcap FILE]";
 	static const struct option options[] = {
 		{ "queues", required_argument, NULL, 'q' },
 		{ "echo", no_argument, NULL, 'e' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "pcap", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct queue_stats st[MAX_QUEUES] = {};
@@ -175,7 +203,8 @@ static int do_consume(int argc, char **argv)
 	int ifindex, map_fd, opt, q, err = 0, opened = 0;
 	unsigned long long total = 0;
 	char map_path[4096], *end;
-	const char *dev;
+	const char *dev, *pcap_file = NULL;
+	FILE *pcap = NULL;
 	bool echo = false;
 
 	if (argc < 1 || argv[0][0] == '-')
@@ -192,6 +221,9 @@ static int do_consume(int argc, char **argv)
 			break;
 		case 'e':
 			echo = true;
+			break;
+		case 'p':
+			pcap_file = optarg;
 			break;
 		case 'c':
 			count = strtol(optarg, &end, 10);
@@ -220,6 +252,14 @@ static int do_consume(int argc, char **argv)
 	map_fd = find_xsks(map_path, sizeof(map_path));
 	if (map_fd < 0)
 		return p_err("no loaded object has an xsks map; load the data path first: evosctl load build/bpf/evos_xdp.bpf.o");
+	if (pcap_file) {
+		pcap = fopen(pcap_file, "w");
+		if (!pcap) {
+			close(map_fd);
+			return p_err("cannot write '%s': %s", pcap_file, strerror(errno));
+		}
+		pcap_start(pcap);
+	}
 
 	for (q = 0; q < nq; q++) {
 		__u32 key = q;
@@ -256,7 +296,7 @@ static int do_consume(int argc, char **argv)
 		}
 		idle_ms = 0;
 		for (q = 0; q < nq; q++) {
-			struct rx_ctx c = { .st = &st[q], .echo = echo };
+			struct rx_ctx c = { .st = &st[q], .echo = echo, .pcap = pcap };
 
 			if (pfd[q].revents & POLLIN)
 				total += xsk_recv(&xsk[q], on_packet, &c);
@@ -269,6 +309,8 @@ static int do_consume(int argc, char **argv)
 		xsk_close(&xsk[q]);
 	}
 	close(map_fd);
+	if (pcap)
+		fclose(pcap);
 	if (err)
 		return 1;
 	print_stats(dev, nq, st);
@@ -284,11 +326,12 @@ static int do_xsk_help(int argc, char **argv)
 		return 0;
 	}
 	printf("Usage: evosctl xsk consume DEV --queues N [--echo] [--count M] [--timeout S]\n"
+	       "                           [--pcap FILE]\n"
 	       "\n"
 	       "Binds an AF_XDP socket (copy mode) to each of the first N rx queues of\n"
 	       "DEV, puts it in the xsks map of the loaded data path, and reads until\n"
 	       "Ctrl-C, M packets, or S seconds without a packet.  --echo sends each\n"
-	       "UDP datagram back to its sender.\n");
+	       "UDP datagram back to its sender; --pcap writes every frame to FILE.\n");
 	return 0;
 }
 
