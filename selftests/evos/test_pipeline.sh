@@ -34,7 +34,7 @@ rxq() { "$EVOS_BPFTOOL" map lookup pinned "$PIN/objs/evos_xdp/maps/rxq_packets" 
 nthreads() { grep -l '^evos_worker/' /proc/[0-9]*/comm 2>/dev/null | wc -l; }
 stat() { ctl --json stats | jq -r ".[] | select(.object == \"evos_xdp\") | $1"; }
 
-tap_plan 27
+tap_plan 29
 
 if ! veth_pair "$NS_A" "$NS_B" 2; then
 	not_ok "veth pair"
@@ -114,6 +114,10 @@ check "evosctl workers stop" ctl workers stop
 check_fails "stopping again fails and says so" "not started" ctl workers stop
 
 # Errors, each with a message that says what to do.
+check_fails "attaching to a missing device names it and says where to look" \
+	"device 'nosuch0' not found; list devices with 'ip link'" ctl attach xdp nosuch0 evos_xdp
+check_fails "consuming a missing device names it" \
+	"device 'nosuch0' not found" ctl xsk consume nosuch0 --queues 1
 check_fails "attaching a program the object does not have names it" \
 	"program 'nosuch' is not loaded" ctl attach xdp b0 nosuch
 check_fails "attaching XDP to b0 twice says it is attached" \
@@ -131,8 +135,10 @@ sender=$!
 sleep 0.3
 ctl detach >/dev/null
 wait "$sender"
-leftover=$("$EVOS_BPFTOOL" -j prog show | jq '[.[] | select(.name == "evos_xdp" or .name == "run")] | length')
-check_eq "after detach under traffic: no worker thread, no pool, no XDP on b0, no programs, nothing parked" \
+leftover=$(( $("$EVOS_BPFTOOL" -j prog show | jq '[.[] | select(.name == "evos_xdp" or .name == "run")] | length') +
+	      $("$EVOS_BPFTOOL" -j map show | jq '[.[] | select(.name == "xsks" or .name == "rxq_packets" or .name == "evos_stats" or .name == "evos_workers")] | length') +
+	      $("$EVOS_BPFTOOL" -j link show | jq '[.[] | select(.type == "struct_ops" or .type == "xdp")] | length') ))
+check_eq "after detach under traffic: no worker thread, no pool, no XDP on b0, no programs, maps or links, nothing parked" \
 	"$(nthreads) $(awk 'NR == 1 { print $2 }' "$WSTAT") $(ip -n "$NS_B" -j link show b0 | jq -r '.[0].xdp.prog.name // "none"') $leftover $(cat /proc/sys/kernel/bpf_coro_parked)" \
 	"0 - none 0 $base_parked"
 check_fails "detach with nothing attached says there is nothing to detach" \
