@@ -270,18 +270,7 @@ int xdp_entry(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
-/* On the peer's device: count the datagrams that came back. */
-SEC("xdp")
-int xdp_peer(struct xdp_md *ctx)
-{
-	struct udphdr *udp = evos_parse_udp4(ctx);
-
-	if (udp && udp->source == bpf_htons(port)) {
-		__sync_fetch_and_add(&reflected, 1);
-		return XDP_DROP;
-	}
-	return XDP_PASS;
-}
+#include "xdp_peer.h"
 
 static void account(int ret)
 {

@@ -168,8 +168,14 @@ int xdp_to_worker(struct xdp_md *ctx)
 
 	/* Resumed by a worker. */
 	__sync_fetch_and_add(&resumed, 1);
-	if (delay_ns && bpf_ktime_get_ns() - arrived < delay_ns)
-		__sync_fetch_and_add(&early, 1);
+	if (delay_ns) {
+		/* The timing is the point here: a burst of due packets would
+		 * overflow the peer's veth ring, so they end here.
+		 */
+		if (bpf_ktime_get_ns() - arrived < delay_ns)
+			__sync_fetch_and_add(&early, 1);
+		return XDP_DROP;
+	}
 	cpu = bpf_get_smp_processor_id() + 1;
 	seen = flow_cpu[flow & (NR_FLOWS - 1)];
 	if (!seen)
@@ -182,17 +188,7 @@ int xdp_to_worker(struct xdp_md *ctx)
 	return bpf_redirect_map(&devs, 0, XDP_DROP);
 }
 
-SEC("xdp")
-int xdp_peer(struct xdp_md *ctx)
-{
-	struct udphdr *udp = evos_parse_udp4(ctx);
-
-	if (udp && udp->source == bpf_htons(port)) {
-		__sync_fetch_and_add(&reflected, 1);
-		return XDP_DROP;
-	}
-	return XDP_PASS;
-}
+#include "xdp_peer.h"
 
 /* A worker may take coroutines from anywhere a handle can be stashed. */
 static int resume_from_list(void)

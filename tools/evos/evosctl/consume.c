@@ -321,18 +321,13 @@ static int do_xsk_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	if (json_output) {
-		jsonw_null(json_wtr);
-		return 0;
-	}
-	printf("Usage: evosctl xsk consume DEV --queues N [--echo] [--count M] [--timeout S]\n"
-	       "                           [--pcap FILE]\n"
-	       "\n"
-	       "Binds an AF_XDP socket (copy mode) to each of the first N rx queues of\n"
-	       "DEV, puts it in the xsks map of the loaded data path, and reads until\n"
-	       "Ctrl-C, M packets, or S seconds without a packet.  --echo sends each\n"
-	       "UDP datagram back to its sender; --pcap writes every frame to FILE.\n");
-	return 0;
+	return print_help("Usage: evosctl xsk consume DEV --queues N [--echo] [--count M] [--timeout S]\n"
+			  "                           [--pcap FILE]\n"
+			  "\n"
+			  "Binds an AF_XDP socket (copy mode) to each of the first N rx queues of\n"
+			  "DEV, puts it in the xsks map of the loaded data path, and reads until\n"
+			  "Ctrl-C, M packets, or S seconds without a packet.  --echo sends each\n"
+			  "UDP datagram back to its sender; --pcap writes every frame to FILE.\n");
 }
 
 int do_xsk(int argc, char **argv)

@@ -37,6 +37,8 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv,
 int p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int p_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *errno_hint(int err);
+/* Help text goes to stdout; with --json, help is null. */
+int print_help(const char *text);
 
 /* pin.c: the bpffs layout shared by separate evosctl invocations */
 int pin_path(char *buf, size_t size, const char *fmt, ...)

@@ -69,6 +69,15 @@ const char *errno_hint(int err)
 	}
 }
 
+int print_help(const char *text)
+{
+	if (json_output)
+		jsonw_null(json_wtr);
+	else
+		fputs(text, stdout);
+	return 0;
+}
+
 int cmd_select(const struct cmd *cmds, int argc, char **argv,
 	       int (*help)(int argc, char **argv), const char *where)
 {

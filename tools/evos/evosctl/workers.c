@@ -357,18 +357,13 @@ static int do_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	if (json_output) {
-		jsonw_null(json_wtr);
-		return 0;
-	}
-	printf("Usage: evosctl workers start OBJ [--count N] [--cpus LIST]\n"
-	       "       evosctl workers set [--count N] [--cpus LIST]\n"
-	       "       evosctl workers stop\n"
-	       "\n"
-	       "OBJ holds an evos_worker_ops struct_ops (e.g. build/bpf/evos_worker.bpf.o);\n"
-	       "LIST is a CPU list such as 0-1,3.  Worker counters are in\n"
-	       "/sys/kernel/debug/evos/workers.\n");
-	return 0;
+	return print_help("Usage: evosctl workers start OBJ [--count N] [--cpus LIST]\n"
+			  "       evosctl workers set [--count N] [--cpus LIST]\n"
+			  "       evosctl workers stop\n"
+			  "\n"
+			  "OBJ holds an evos_worker_ops struct_ops (e.g. build/bpf/evos_worker.bpf.o);\n"
+			  "LIST is a CPU list such as 0-1,3.  Worker counters are in\n"
+			  "/sys/kernel/debug/evos/workers.\n");
 }
 
 int do_workers(int argc, char **argv)
