@@ -34,7 +34,7 @@ rxq() { "$EVOS_BPFTOOL" map lookup pinned "$PIN/objs/evos_xdp/maps/rxq_packets" 
 nthreads() { grep -l '^evos_worker/' /proc/[0-9]*/comm 2>/dev/null | wc -l; }
 stat() { ctl --json stats | jq -r ".[] | select(.object == \"evos_xdp\") | $1"; }
 
-tap_plan 29
+tap_plan 30
 
 if ! veth_pair "$NS_A" "$NS_B" 2; then
 	not_ok "veth pair"
@@ -70,6 +70,9 @@ r0=$(wcol 0 7)
 r1=$(wcol 1 7)
 check_eq "worker 0 resumed on CPU 0 and worker 1 on CPU 1 (what XDP counted per CPU after the await)" \
 	"$(stat '.counters.resumed.percpu[0]') $(stat '.counters.resumed.percpu[1]')" "$r0 $r1"
+check_eq "evosctl stats shows the pool: 2 workers, $COUNT resumed in all" \
+	"$(ctl --json stats | jq -r '.[] | select(.workers) | .workers |
+		"\(.pool) \(.workers | length) \([.workers[].resumed] | add)"')" "evos 2 $COUNT"
 check_eq "the flows were spread over both workers ($r0 + $r1)" \
 	"$((r0 + r1)) $([ "$r0" -gt 0 ] && [ "$r1" -gt 0 ] && echo both)" "$COUNT both"
 
