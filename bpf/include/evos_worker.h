@@ -11,10 +11,10 @@
 #include "evos_coro.h"
 
 /*
- * Hand a coroutine to worker @worker; consumes @h.  Callable from XDP
- * (typically in queue_fn), SYSCALL and worker programs.  Returns 0, or
- * -ENOENT (no such worker) or -ESHUTDOWN (it stopped), in which case the
- * coroutine was destroyed and counted.
+ * Hand a coroutine to worker @worker (modulo the number of workers);
+ * consumes @h.  Callable from XDP (typically in queue_fn), SYSCALL and
+ * worker programs.  Returns 0, or -ENOENT (no pool) or -ESHUTDOWN (that
+ * worker stopped), in which case the coroutine was destroyed and counted.
  */
 extern int bpf_coro_queue_push(__u32 worker, struct bpf_coro *h) __ksym;
 
@@ -25,7 +25,7 @@ extern int bpf_coro_queue_push(__u32 worker, struct bpf_coro *h) __ksym;
  */
 extern struct bpf_coro *bpf_coro_queue_pop(struct evos_worker *w) __ksym;
 
-/* Make worker @worker call run again.  0, or -ENOENT. */
+/* Make worker @worker (modulo the pool size) call run again.  0, or -ENOENT. */
 extern int bpf_evos_worker_wake(__u32 worker) __ksym;
 
 /* Index of @w in its pool.  Worker programs only. */

@@ -529,15 +529,15 @@ __bpf_kfunc_start_defs();
 
 /**
  * bpf_coro_queue_push() - hand a coroutine to a worker
- * @worker: index of the worker, below bpf_evos_nr_workers()
+ * @worker: index of the worker; taken modulo the number of workers, as
+ *	the pool may have shrunk since the caller chose it
  * @h: the coroutine; the reference is consumed
  *
  * Lock-free; callable from any CPU.  In the XDP path (and in workers) the
  * worker is woken once per flush, not once per push.
  *
- * Return: 0; -ENOENT when no pool is registered or @worker does not exist,
- * -ESHUTDOWN when that worker stopped.  On error the coroutine is
- * destroyed and counted.
+ * Return: 0; -ENOENT when no pool is registered, -ESHUTDOWN when that
+ * worker stopped.  On error the coroutine is destroyed and counted.
  */
 __bpf_kfunc int bpf_coro_queue_push(u32 worker, struct bpf_coro *h)
 {
@@ -547,10 +547,12 @@ __bpf_kfunc int bpf_coro_queue_push(u32 worker, struct bpf_coro *h)
 
 	rcu_read_lock();
 	pool = rcu_dereference(evos_pool);
-	if (!pool || worker >= pool->nr) {
+	if (!pool) {
 		err = -ENOENT;
 		goto out;
 	}
+	/* The pool may have shrunk since the caller chose @worker. */
+	worker %= pool->nr;
 	w = pool->workers[worker];
 	if (READ_ONCE(w->stopped)) {
 		atomic64_inc(&pool->dropped);
@@ -596,9 +598,9 @@ __bpf_kfunc struct bpf_coro *bpf_coro_queue_pop(struct evos_worker *w)
 
 /**
  * bpf_evos_worker_wake() - make a worker call run again
- * @worker: index of the worker
+ * @worker: index of the worker, taken modulo the number of workers
  *
- * Return: 0, or -ENOENT when there is no such worker.
+ * Return: 0, or -ENOENT when no pool is registered.
  */
 __bpf_kfunc int bpf_evos_worker_wake(u32 worker)
 {
@@ -607,8 +609,8 @@ __bpf_kfunc int bpf_evos_worker_wake(u32 worker)
 
 	rcu_read_lock();
 	pool = rcu_dereference(evos_pool);
-	if (pool && worker < pool->nr)
-		worker_wake(pool->workers[worker]);
+	if (pool)
+		worker_wake(pool->workers[worker % pool->nr]);
 	else
 		err = -ENOENT;
 	rcu_read_unlock();
