@@ -148,10 +148,18 @@ int xsk_recv(struct xsk *x, int (*fn)(void *pkt, __u32 len, void *arg), void *ar
 	__atomic_store_n(x->rx.consumer, cons, __ATOMIC_RELEASE);
 	__atomic_store_n(x->fill.producer, fprod, __ATOMIC_RELEASE);
 	if (sent) {
+		int tries;
+
 		__atomic_store_n(x->tx.producer, tprod, __ATOMIC_RELEASE);
-		/* Copy mode transmits on this call. */
-		sendto(x->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
-		x->tx_kicks++;
+		/*
+		 * Copy mode transmits in sendto(), a bounded batch per call:
+		 * kick until the kernel has taken the whole ring.
+		 */
+		for (tries = 0; tries < 256 &&
+		     __atomic_load_n(x->tx.consumer, __ATOMIC_ACQUIRE) != tprod; tries++) {
+			sendto(x->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
+			x->tx_kicks++;
+		}
 	}
 	return n;
 }
