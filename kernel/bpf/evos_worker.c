@@ -342,11 +342,12 @@ static void pool_stop(struct evos_pool *pool)
 }
 
 /*
- * Replace the pool by one for @ops (NULL: no pool).  Coroutines queued on
- * the old workers move to new worker (old id mod new count); without a
+ * Replace the pool by one for @ops (NULL: no pool); with @only_if_none,
+ * fail with -EBUSY instead when a pool is registered.  Coroutines queued
+ * on the old workers move to new worker (old id mod new count); without a
  * new pool, or for workers that had stopped, they are destroyed.
  */
-static int pool_replace(const struct evos_worker_ops *ops)
+static int pool_replace(const struct evos_worker_ops *ops, bool only_if_none)
 {
 	struct evos_pool *old, *new = NULL;
 	u32 i;
@@ -358,6 +359,14 @@ static int pool_replace(const struct evos_worker_ops *ops)
 	}
 
 	mutex_lock(&evos_pool_mutex);
+	if (only_if_none && rcu_access_pointer(evos_pool)) {
+		mutex_unlock(&evos_pool_mutex);
+		if (new) {
+			pool_stop(new);
+			pool_free(new);
+		}
+		return -EBUSY;
+	}
 	old = rcu_replace_pointer(evos_pool, new,
 				  lockdep_is_held(&evos_pool_mutex));
 	/* No producer sees the old pool any more, nor a wake-up bit for it. */
@@ -414,25 +423,19 @@ static int evos_worker_validate(void *kdata)
 
 static int evos_worker_reg(void *kdata, struct bpf_link *link)
 {
-	int err = evos_worker_validate(kdata);
-
-	if (err)
-		return err;
-	mutex_lock(&evos_pool_mutex);
-	err = rcu_access_pointer(evos_pool) ? -EBUSY : 0;
-	mutex_unlock(&evos_pool_mutex);
-	return err ?: pool_replace(kdata);
+	/* Checked and registered under one lock: one pool at a time. */
+	return evos_worker_validate(kdata) ?: pool_replace(kdata, true);
 }
 
 static void evos_worker_unreg(void *kdata, struct bpf_link *link)
 {
-	pool_replace(NULL);
+	pool_replace(NULL, false);
 }
 
 static int evos_worker_update(void *kdata, void *old_kdata,
 			      struct bpf_link *link)
 {
-	return evos_worker_validate(kdata) ?: pool_replace(kdata);
+	return evos_worker_validate(kdata) ?: pool_replace(kdata, false);
 }
 
 static int evos_worker_init_member(const struct btf_type *t,
