@@ -48,6 +48,13 @@ struct xdp_frame;
 /* What a suspended SYSCALL program run returns to its caller. */
 #define BPF_CORO_SYSCALL_SUSPENDED	(-EINPROGRESS)
 
+/*
+ * Resumes nest (a resumed SYSCALL program may resume another coroutine) at
+ * most this deep on a CPU; a deeper bpf_coro_resume() returns -ELOOP and
+ * the coroutine runs once the outermost resume on that CPU is done.
+ */
+#define BPF_CORO_MAX_NESTING	4
+
 enum bpf_coro_stat {
 	BPF_CORO_STAT_CREATED,
 	BPF_CORO_STAT_SUSPENDED,
@@ -61,6 +68,9 @@ enum bpf_coro_stat {
 	BPF_CORO_STAT_DESTROYED,
 	BPF_CORO_STAT_FAILED,
 	BPF_CORO_STAT_LIMITED,
+	BPF_CORO_STAT_DESTROYED_DEFERRED, /* destroyed from a work item */
+	BPF_CORO_STAT_RESUME_DEFERRED,	/* resumed after a too deep nesting */
+	BPF_CORO_STAT_REFUSED,		/* re-suspension after detach refused */
 	__BPF_CORO_STAT_MAX,
 };
 
@@ -72,9 +82,12 @@ void bpf_coro_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m);
 int bpf_coro_xdp_park(void *coro, struct xdp_frame *xdpf,
 		      struct net_device *dev);
 void bpf_coro_flush(void);
+bool bpf_coro_publishing(void);
 void bpf_coro_xdp_replaced(struct net_device *dev, struct bpf_prog *old,
 			   struct bpf_prog *new);
 void bpf_coro_xdp_cancel(void);
+int bpf_coro_xdp_drop(void *coro);
+bool bpf_coro_is_desc(const struct bpf_prog *prog, u64 addr);
 u64 bpf_coro_suspend(u64 ctx, u64 queue_fn, u64 cookie, u64 frame, u64 desc);
 u64 bpf_coro_entry(u64 ctx, u64 frame, u64 desc, u64 r4, u64 r5);
 bool bpf_coro_prog_type_ok(enum bpf_prog_type type);
@@ -90,6 +103,15 @@ static inline void bpf_coro_xdp_replaced(struct net_device *dev,
 					 struct bpf_prog *old,
 					 struct bpf_prog *new) { }
 static inline void bpf_coro_xdp_cancel(void) { }
+static inline int bpf_coro_xdp_drop(void *coro)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline bool bpf_coro_is_desc(const struct bpf_prog *prog, u64 addr)
+{
+	return false;
+}
 static inline int bpf_coro_xdp_park(void *coro, struct xdp_frame *xdpf,
 				    struct net_device *dev)
 {

@@ -28,24 +28,30 @@
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
 #include <linux/filter.h>
-#include <linux/hash.h>
 #include <linux/irq_work.h>
 #include <linux/llist.h>
-#include <linux/log2.h>
 #include <linux/netdevice.h>
+#include <linux/refcount.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
+#include <linux/workqueue.h>
 #include <net/xdp.h>
 
 /**
  * struct bpf_coro_desc - per-program coroutine state, made by the verifier
  * @aux: the program's aux data (not referenced: the descriptor dies with
- *	the program); aux->prog is the program
- * @lock: protects @coros and @dead
- * @coros: coroutines of this program that still own a frame
+ *	the program); aux->prog is the program.  Valid under @lock while
+ *	@dead is false: bpf_coro_prog_free() takes @lock before the program
+ *	goes.
+ * @lock: protects @coros, @running, @dead and the coroutines' @desc and
+ *	@killed
+ * @coros: coroutines of this program that are parked (own a frame and
+ *	are not being run); each holds a reference on its handle
+ * @running: coroutines claimed by a resumer and being run
  * @node: on bpf_coro_descs
  * @stats: per-CPU counters, indexed by enum bpf_coro_stat
+ * @parked: coroutines of this program that own a frame
  * @type: the program type
  * @frame_size: bytes of stack and registers saved at an await point
  * @ctx_size: bytes of context saved for program types whose context is
@@ -56,10 +62,12 @@
  */
 struct bpf_coro_desc {
 	struct bpf_prog_aux *aux;
-	spinlock_t lock;	/* protects @coros and @dead */
+	spinlock_t lock;	/* see above */
 	struct list_head coros;
+	struct list_head running;
 	struct list_head node;
 	u64 __percpu *stats;
+	atomic_t parked;
 	enum bpf_prog_type type;
 	u32 frame_size;
 	u32 ctx_size;
@@ -70,10 +78,19 @@ struct bpf_coro_desc {
 
 /**
  * struct bpf_coro - a suspended BPF program run
- * @desc: descriptor of the program; NULL once the coroutine's state was
- *	destroyed behind its owner's back (program or device gone)
- * @node: on @desc->coros
- * @publish: on the per-CPU list of coroutines waiting for publication
+ * @desc: descriptor of the program while the coroutine is parked; NULL
+ *	once its owner claimed it, or once teardown destroyed its state
+ *	behind the owner's back (program, attachment or device gone)
+ * @ref: one reference for the owner of the handle, one for @desc->coros
+ *	while parked; the handle is freed when both are gone, so teardown
+ *	and the owner never free it under each other
+ * @killed: while running: its program, attachment or device went away,
+ *	so the run may not suspend again
+ * @deferred: its resume was deferred because resumes nested too deep
+ * @node: on @desc->coros, @desc->running, or a teardown list
+ * @publish: on the per-CPU list of coroutines waiting for publication;
+ *	afterwards the owner's (worker queues, deferred resumes and
+ *	destroys use it)
  * @queue_fn: the program's callback that receives the handle
  * @cookie: second argument of @queue_fn
  * @frame: saved stack and registers, then the saved context
@@ -84,6 +101,9 @@ struct bpf_coro_desc {
  */
 struct bpf_coro {
 	struct bpf_coro_desc *desc;
+	refcount_t ref;
+	bool killed;
+	bool deferred;
 	struct list_head node;
 	struct llist_node publish;
 	u64 (*queue_fn)(u64 h, u64 cookie, u64 r3, u64 r4, u64 r5);
@@ -101,42 +121,40 @@ struct bpf_coro {
  * @desc: its descriptor
  * @entered: the resumed run went through bpf_coro_entry()
  * @resuspended: the resumed run suspended again
+ * @depth: bpf_coro_resume() calls nested on this CPU
+ * @publishing: bpf_coro_flush() is handing out handles; an
+ *	evos_workers_flush() follows
  * @publish: coroutines parked at XDP, waiting for xdp_do_flush()
+ * @deferred: coroutines whose resume nested too deep, run when the
+ *	outermost resume returns
+ *
+ * Resumed runs execute with preemption (at XDP, softirqs) disabled, so
+ * the runs that use this state on a CPU nest strictly: nothing else can
+ * run in between and see a frame meant for another run.
  */
 struct bpf_coro_cpu {
 	struct bpf_coro *resuming;
 	struct bpf_coro_desc *desc;
 	bool entered;
 	bool resuspended;
+	u32 depth;
+	bool publishing;
 	struct llist_head publish;
+	struct llist_head deferred;
 };
 
 static DEFINE_PER_CPU(struct bpf_coro_cpu, bpf_coro_cpu);
-
-/*
- * Resumed XDP runs of one (device, rx queue) are serialized, from the run
- * to its xdp_do_flush(): an AF_XDP socket bound to that queue then has one
- * producer at a time, whichever CPUs resume its coroutines.  Queues share
- * a small set of locks.
- */
-#define BPF_CORO_RXQ_LOCKS	64
-static spinlock_t bpf_coro_rxq_locks[BPF_CORO_RXQ_LOCKS];
-
-static spinlock_t *coro_rxq_lock(const struct bpf_coro *coro)
-{
-	u32 h = hash_32(coro->dev->ifindex ^ (coro->rxq_index << 16),
-			ilog2(BPF_CORO_RXQ_LOCKS));
-
-	return &bpf_coro_rxq_locks[h];
-}
 
 static LIST_HEAD(bpf_coro_descs);
 static DEFINE_SPINLOCK(bpf_coro_descs_lock);
 
 static atomic_t bpf_coro_parked = ATOMIC_INIT(0);
 static int bpf_coro_max_parked = 65536;
+static int bpf_coro_max_parked_prog = 65536;
 
 static struct kmem_cache *bpf_coro_cache;
+/* Handles allocated and not yet freed, per CPU (the sum is exact). */
+static DEFINE_PER_CPU(long, bpf_coro_handles);
 
 static void coro_count(struct bpf_coro_desc *desc, enum bpf_coro_stat stat)
 {
@@ -181,6 +199,8 @@ struct bpf_coro_desc *bpf_coro_desc_alloc(struct bpf_prog *prog,
 		desc->ctx_size = prog->aux->max_ctx_offset;
 	spin_lock_init(&desc->lock);
 	INIT_LIST_HEAD(&desc->coros);
+	INIT_LIST_HEAD(&desc->running);
+	atomic_set(&desc->parked, 0);
 	spin_lock_bh(&bpf_coro_descs_lock);
 	list_add_tail(&desc->node, &bpf_coro_descs);
 	spin_unlock_bh(&bpf_coro_descs_lock);
@@ -188,8 +208,35 @@ struct bpf_coro_desc *bpf_coro_desc_alloc(struct bpf_prog *prog,
 	return desc;
 }
 
-/* Free what a coroutine owns, but not the handle itself. */
-static void coro_free_state(struct bpf_coro *coro)
+/**
+ * bpf_coro_is_desc() - is @addr the coroutine descriptor of @prog?
+ * @prog: a program
+ * @addr: an immediate of its translated code
+ *
+ * The translated code loads the descriptor's address; dumps of it hide
+ * the address from readers that may not see kernel pointers.
+ *
+ * Return: true when @addr is the address of @prog's descriptor.
+ */
+bool bpf_coro_is_desc(const struct bpf_prog *prog, u64 addr)
+{
+	return prog->aux->coro && addr == (unsigned long)prog->aux->coro;
+}
+
+static void coro_put(struct bpf_coro *coro)
+{
+	if (refcount_dec_and_test(&coro->ref)) {
+		kmem_cache_free(bpf_coro_cache, coro);
+		this_cpu_dec(bpf_coro_handles);
+	}
+}
+
+/*
+ * Free what a coroutine owns, but not the handle itself.  Only the one who
+ * took the coroutine off @desc->coros (its owner, or teardown) does this,
+ * in a context where a packet may go back to its page_pool.
+ */
+static void coro_free_state(struct bpf_coro_desc *desc, struct bpf_coro *coro)
 {
 	if (coro->xdpf) {
 		xdp_return_frame(coro->xdpf);
@@ -201,78 +248,109 @@ static void coro_free_state(struct bpf_coro *coro)
 	}
 	kfree(coro->frame);
 	coro->frame = NULL;
+	atomic_dec(&desc->parked);
 	atomic_dec(&bpf_coro_parked);
 }
 
 /*
- * Take @coro away from its descriptor, so that neither program teardown
- * nor device unregistration can reach it any more.  Returns the
- * descriptor, or NULL when the coroutine's state is already gone.
+ * Take @coro off @desc->coros: from then on only the caller touches its
+ * state.  With @prog, also take a reference on the program for a run and
+ * put @coro on @desc->running, where teardown can mark it killed; *@prog
+ * is an ERR_PTR when the program is already on its way out.  Returns the
+ * descriptor, or NULL when teardown got there first and destroyed the
+ * state.  The caller holds rcu_read_lock(), which keeps the descriptor
+ * alive until the caller holds the program.
  */
-static struct bpf_coro_desc *coro_claim(struct bpf_coro *coro)
+static struct bpf_coro_desc *coro_claim(struct bpf_coro *coro,
+					struct bpf_prog **prog)
 {
 	struct bpf_coro_desc *desc;
 	unsigned long flags;
 
-	rcu_read_lock();
 	desc = READ_ONCE(coro->desc);
-	if (desc) {
-		spin_lock_irqsave(&desc->lock, flags);
-		if (coro->desc == desc) {
-			list_del_init(&coro->node);
-			coro->desc = NULL;
-			spin_unlock_irqrestore(&desc->lock, flags);
-		} else {
-			spin_unlock_irqrestore(&desc->lock, flags);
-			desc = NULL;
-		}
+	if (!desc)
+		return NULL;
+	spin_lock_irqsave(&desc->lock, flags);
+	if (coro->desc != desc) {
+		spin_unlock_irqrestore(&desc->lock, flags);
+		return NULL;
 	}
-	rcu_read_unlock();
+	list_del_init(&coro->node);
+	WRITE_ONCE(coro->desc, NULL);
+	/* The list's reference; the caller still holds the owner's. */
+	refcount_dec(&coro->ref);
+	if (prog) {
+		*prog = bpf_prog_inc_not_zero(desc->aux->prog);
+		if (!IS_ERR(*prog))
+			list_add_tail(&coro->node, &desc->running);
+	}
+	spin_unlock_irqrestore(&desc->lock, flags);
 	return desc;
 }
 
-static void coro_destroy(struct bpf_coro *coro)
+/* Destroy an owned coroutine without running it; consumes the handle. */
+static void coro_destroy(struct bpf_coro *coro, bool deferred)
 {
 	struct bpf_coro_desc *desc;
 
-	desc = coro_claim(coro);
+	rcu_read_lock();
+	desc = coro_claim(coro, NULL);
 	if (desc) {
 		coro_count(desc, BPF_CORO_STAT_DESTROYED);
-		coro_free_state(coro);
+		if (deferred)
+			coro_count(desc, BPF_CORO_STAT_DESTROYED_DEFERRED);
+		coro_free_state(desc, coro);
 	}
-	kmem_cache_free(bpf_coro_cache, coro);
+	rcu_read_unlock();
+	coro_put(coro);
 }
 
 /*
- * Destroying needs locks that NMI context cannot take: a kptr freed there
- * (a map update from a tracing program, say) is destroyed from irq_work.
+ * A kptr destructor may run in hardirq context (kprobe and perf event
+ * programs), with interrupts off (LRU hash eviction under a raw spin
+ * lock) or in NMI: none of them may give a packet back to its page_pool
+ * or take desc->lock.  Coroutines freed there are destroyed from a work
+ * item; NMI gets to it through irq_work.
  */
-static LLIST_HEAD(bpf_coro_nmi_free);
+static LLIST_HEAD(bpf_coro_deferred_free);
 
-static void coro_nmi_free_fn(struct irq_work *work)
+static void coro_deferred_free_fn(struct work_struct *work)
 {
-	struct llist_node *list = llist_del_all(&bpf_coro_nmi_free);
+	struct llist_node *list = llist_del_all(&bpf_coro_deferred_free);
 	struct bpf_coro *coro, *tmp;
 
 	llist_for_each_entry_safe(coro, tmp, list, publish)
-		coro_destroy(coro);
+		coro_destroy(coro, true);
 }
 
-static DEFINE_IRQ_WORK(bpf_coro_nmi_work, coro_nmi_free_fn);
+static DECLARE_WORK(bpf_coro_deferred_free_work, coro_deferred_free_fn);
+
+static void coro_deferred_free_kick(struct irq_work *work)
+{
+	schedule_work(&bpf_coro_deferred_free_work);
+}
+
+static DEFINE_IRQ_WORK(bpf_coro_deferred_free_irq_work, coro_deferred_free_kick);
 
 static void coro_destroy_any_context(struct bpf_coro *coro)
 {
-	if (in_nmi()) {
-		llist_add(&coro->publish, &bpf_coro_nmi_free);
-		irq_work_queue(&bpf_coro_nmi_work);
+	if (!in_nmi() && !in_hardirq() && !irqs_disabled()) {
+		coro_destroy(coro, false);
 		return;
 	}
-	coro_destroy(coro);
+	if (!llist_add(&coro->publish, &bpf_coro_deferred_free))
+		return;		/* already kicked */
+	if (in_nmi())
+		irq_work_queue(&bpf_coro_deferred_free_irq_work);
+	else
+		schedule_work(&bpf_coro_deferred_free_work);
 }
 
 /*
- * Destroy the state of every coroutine of @desc, or of those whose ingress
- * device is @dev; @dead also closes @desc to new coroutines.
+ * Destroy the state of every parked coroutine of @desc, or of those whose
+ * ingress device is @dev, and mark the matching running ones killed so
+ * that they cannot suspend again; @dead also closes @desc to new
+ * coroutines.  Handles stay valid, empty, until their owners let go.
  */
 static unsigned int desc_kill(struct bpf_coro_desc *desc,
 			      const struct net_device *dev, bool dead)
@@ -285,9 +363,13 @@ static unsigned int desc_kill(struct bpf_coro_desc *desc,
 	spin_lock_irqsave(&desc->lock, flags);
 	if (dead)
 		desc->dead = true;
+	list_for_each_entry(coro, &desc->running, node)
+		if (!dev || coro->dev == dev)
+			WRITE_ONCE(coro->killed, true);
 	list_for_each_entry_safe(coro, tmp, &desc->coros, node) {
 		if (dev && coro->dev != dev)
 			continue;
+		/* The list's reference moves to @victims. */
 		list_move_tail(&coro->node, &victims);
 		WRITE_ONCE(coro->desc, NULL);
 	}
@@ -296,7 +378,8 @@ static unsigned int desc_kill(struct bpf_coro_desc *desc,
 	list_for_each_entry_safe(coro, tmp, &victims, node) {
 		list_del_init(&coro->node);
 		coro_count(desc, BPF_CORO_STAT_DESTROYED);
-		coro_free_state(coro);
+		coro_free_state(desc, coro);
+		coro_put(coro);
 		n++;
 	}
 	return n;
@@ -344,7 +427,8 @@ void bpf_coro_prog_free(struct bpf_prog_aux *aux)
  * @old parked from @dev's packets die with the attachment: their frames and
  * packets are destroyed and counted, their handles stay valid and empty.
  * Runs of @old still in flight on other CPUs may yet suspend and publish;
- * they are waited for first.
+ * they are waited for first.  Coroutines of @dev that a resumer is running
+ * at this moment are marked: they complete, but cannot suspend again.
  */
 void bpf_coro_xdp_replaced(struct net_device *dev, struct bpf_prog *old,
 			   struct bpf_prog *new)
@@ -369,9 +453,27 @@ void bpf_coro_xdp_cancel(void)
 	if (ri->map_type != BPF_MAP_TYPE_UNSPEC ||
 	    ri->map_id != BPF_CORO_REDIRECT_ID)
 		return;
-	coro_destroy(ri->tgt_value);
+	coro_destroy(ri->tgt_value, false);
 	ri->tgt_value = NULL;
 	ri->map_id = 0;
+}
+
+/**
+ * bpf_coro_xdp_drop() - a suspension reached a path that cannot park it
+ * @coro: the coroutine, from the redirect info
+ *
+ * Generic (skb) XDP and the skb path of cpumap programs have no xdp_frame
+ * for a coroutine to own: bpf_coro_suspend() refuses generic XDP up front,
+ * but a coroutine program tail-called from such a path, or one whose
+ * generic attachment is being replaced, can still get here.  The
+ * coroutine is destroyed and counted; the caller drops the packet.
+ *
+ * Return: -EOPNOTSUPP, for the caller to pass on.
+ */
+int bpf_coro_xdp_drop(void *coro)
+{
+	coro_destroy(coro, false);
+	return -EOPNOTSUPP;
 }
 
 static int coro_netdev_event(struct notifier_block *nb, unsigned long event,
@@ -413,14 +515,18 @@ void bpf_coro_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m)
 		[BPF_CORO_STAT_DESTROYED]	= "destroyed",
 		[BPF_CORO_STAT_FAILED]		= "failed",
 		[BPF_CORO_STAT_LIMITED]		= "limited",
+		[BPF_CORO_STAT_DESTROYED_DEFERRED] = "destroyed_deferred",
+		[BPF_CORO_STAT_RESUME_DEFERRED]	= "resume_deferred",
+		[BPF_CORO_STAT_REFUSED]		= "refused",
 	};
 	struct bpf_coro_desc *desc = prog->aux->coro;
 	int i, cpu;
 
 	if (!desc)
 		return;
-	seq_printf(m, "coro_points:\t%u\ncoro_frame_bytes:\t%u\n",
-		   desc->nr_points, desc->frame_size + desc->ctx_size);
+	seq_printf(m, "coro_points:\t%u\ncoro_frame_bytes:\t%u\ncoro_parked:\t%d\n",
+		   desc->nr_points, desc->frame_size + desc->ctx_size,
+		   atomic_read(&desc->parked));
 	for (i = 0; i < __BPF_CORO_STAT_MAX; i++) {
 		u64 sum = 0;
 
@@ -451,21 +557,28 @@ u64 bpf_coro_suspend(u64 ctx, u64 queue_fn, u64 cookie, u64 frame,
 {
 	struct bpf_coro_desc *desc = (struct bpf_coro_desc *)(long)desc_ptr;
 	struct bpf_coro_cpu *cc = this_cpu_ptr(&bpf_coro_cpu);
-	struct bpf_coro *coro;
+	struct bpf_coro *coro, *resumed = NULL;
 	unsigned long flags;
 	int err;
 
+	if (cc->resuming && cc->desc == desc && cc->entered)
+		resumed = cc->resuming;
+
 	if (atomic_inc_return(&bpf_coro_parked) > READ_ONCE(bpf_coro_max_parked)) {
 		atomic_dec(&bpf_coro_parked);
-		coro_count(desc, BPF_CORO_STAT_LIMITED);
-		coro_count(desc, BPF_CORO_STAT_FAILED);
-		return (u64)-ENOSPC;
+		goto limited;
+	}
+	if (atomic_inc_return(&desc->parked) > READ_ONCE(bpf_coro_max_parked_prog)) {
+		atomic_dec(&desc->parked);
+		atomic_dec(&bpf_coro_parked);
+		goto limited;
 	}
 
 	err = -ENOMEM;
 	coro = kmem_cache_zalloc(bpf_coro_cache, GFP_ATOMIC | __GFP_NOWARN);
 	if (!coro)
 		goto fail;
+	this_cpu_inc(bpf_coro_handles);
 	coro->frame = kmalloc(desc->frame_size + desc->ctx_size,
 			      GFP_ATOMIC | __GFP_NOWARN);
 	if (!coro->frame)
@@ -474,6 +587,7 @@ u64 bpf_coro_suspend(u64 ctx, u64 queue_fn, u64 cookie, u64 frame,
 	coro->queue_fn = (void *)(long)queue_fn;
 	coro->cookie = cookie;
 	INIT_LIST_HEAD(&coro->node);
+	refcount_set(&coro->ref, 1);
 
 	if (desc->type == BPF_PROG_TYPE_XDP) {
 		struct xdp_buff *xdp = (struct xdp_buff *)(long)ctx;
@@ -492,16 +606,19 @@ u64 bpf_coro_suspend(u64 ctx, u64 queue_fn, u64 cookie, u64 frame,
 	}
 
 	spin_lock_irqsave(&desc->lock, flags);
-	if (desc->dead) {
+	if (desc->dead || (resumed && resumed->killed)) {
 		spin_unlock_irqrestore(&desc->lock, flags);
-		err = -ENOENT;
+		if (resumed)
+			coro_count(desc, BPF_CORO_STAT_REFUSED);
+		err = desc->dead ? -ENOENT : -ENODEV;
 		goto fail_free;
 	}
 	coro->desc = desc;
 	list_add_tail(&coro->node, &desc->coros);
+	refcount_inc(&coro->ref);	/* the list's */
 	spin_unlock_irqrestore(&desc->lock, flags);
 
-	if (cc->resuming && cc->desc == desc)
+	if (resumed)
 		cc->resuspended = true;
 	else
 		coro_count(desc, BPF_CORO_STAT_CREATED);
@@ -523,12 +640,19 @@ u64 bpf_coro_suspend(u64 ctx, u64 queue_fn, u64 cookie, u64 frame,
 	}
 	return BPF_CORO_SUSPENDED;
 
+limited:
+	coro_count(desc, BPF_CORO_STAT_LIMITED);
+	coro_count(desc, BPF_CORO_STAT_FAILED);
+	return (u64)-ENOSPC;
+
 fail_free:
 	if (coro->dev)
 		netdev_put(coro->dev, &coro->dev_tracker);
 	kfree(coro->frame);
 	kmem_cache_free(bpf_coro_cache, coro);
+	this_cpu_dec(bpf_coro_handles);
 fail:
+	atomic_dec(&desc->parked);
 	atomic_dec(&bpf_coro_parked);
 	coro_count(desc, BPF_CORO_STAT_FAILED);
 	return (u64)(long)err;
@@ -542,20 +666,39 @@ fail:
  *
  * Called by xdp_do_redirect().  The handle is published at the next
  * xdp_do_flush() on this CPU, once the driver is done with the buffer.
+ * The packet is attached under the descriptor's lock: a coroutine that
+ * teardown destroyed between the suspension and now does not take it.
  *
- * Return: 0, or -EOVERFLOW when there is no frame (the coroutine is then
- * destroyed and the driver drops the packet).
+ * Return: 0; -EOVERFLOW when there is no frame, -ENODEV when the
+ * coroutine was destroyed meanwhile.  On error the coroutine is destroyed
+ * and the driver drops the packet.
  */
 int bpf_coro_xdp_park(void *ptr, struct xdp_frame *xdpf,
 		      struct net_device *dev)
 {
 	struct bpf_coro *coro = ptr;
+	struct bpf_coro_desc *desc;
+	unsigned long flags;
+	int err = -EOVERFLOW;
 
-	if (unlikely(!xdpf)) {
-		coro_destroy(coro);
-		return -EOVERFLOW;
+	if (likely(xdpf)) {
+		err = -ENODEV;
+		rcu_read_lock();
+		desc = READ_ONCE(coro->desc);
+		if (desc) {
+			spin_lock_irqsave(&desc->lock, flags);
+			if (coro->desc == desc) {
+				coro->xdpf = xdpf;
+				err = 0;
+			}
+			spin_unlock_irqrestore(&desc->lock, flags);
+		}
+		rcu_read_unlock();
 	}
-	coro->xdpf = xdpf;
+	if (unlikely(err)) {
+		coro_destroy(coro, false);
+		return err;
+	}
 	llist_add(&coro->publish, this_cpu_ptr(&bpf_coro_cpu.publish));
 	return 0;
 }
@@ -578,10 +721,23 @@ void bpf_coro_flush(void)
 	}
 	list = llist_reverse_order(llist_del_all(head));
 	rcu_read_lock();
+	this_cpu_write(bpf_coro_cpu.publishing, true);
 	llist_for_each_entry_safe(coro, tmp, list, publish)
 		coro->queue_fn((u64)(long)coro, coro->cookie, 0, 0, 0);
+	this_cpu_write(bpf_coro_cpu.publishing, false);
 	rcu_read_unlock();
 	evos_workers_flush();
+}
+
+/**
+ * bpf_coro_publishing() - is this CPU publishing parked coroutines?
+ *
+ * Return: true inside bpf_coro_flush()'s calls of queue_fn, after which
+ * evos_workers_flush() runs.
+ */
+bool bpf_coro_publishing(void)
+{
+	return this_cpu_read(bpf_coro_cpu.publishing);
 }
 
 /**
@@ -616,9 +772,13 @@ static void coro_count_verdict(struct bpf_coro_desc *desc, u32 act)
 		coro_count(desc, BPF_CORO_STAT_XDP_ABORTED);
 }
 
-/* Apply an XDP verdict to the coroutine's packet, as the driver would. */
-static void coro_xdp_verdict(struct bpf_coro *coro, struct bpf_prog *prog,
-			     struct xdp_buff *xdp, u32 act)
+/*
+ * Apply an XDP verdict to the coroutine's packet, as the driver would.
+ * XDP_PASS returns the skb to hand to the stack.
+ */
+static struct sk_buff *coro_xdp_verdict(struct bpf_coro *coro,
+					struct bpf_prog *prog,
+					struct xdp_buff *xdp, u32 act)
 {
 	struct xdp_frame *xdpf;
 	struct sk_buff *skb;
@@ -626,32 +786,29 @@ static void coro_xdp_verdict(struct bpf_coro *coro, struct bpf_prog *prog,
 	switch (act) {
 	case XDP_REDIRECT:
 		if (!xdp_do_redirect(coro->dev, xdp, prog))
-			return;
+			return NULL;
 		break;
 	case XDP_PASS:
 		xdpf = xdp_convert_buff_to_frame(xdp);
 		if (!xdpf)
 			break;
 		skb = xdp_build_skb_from_frame(xdpf, coro->dev);
-		if (!skb) {
+		if (!skb)
 			xdp_return_frame(xdpf);
-			return;
-		}
-		netif_receive_skb(skb);
-		return;
+		return skb;
 	case XDP_TX:
 		xdpf = xdp_convert_buff_to_frame(xdp);
 		if (!xdpf || !coro->dev->netdev_ops->ndo_xdp_xmit)
 			break;
 		if (coro->dev->netdev_ops->ndo_xdp_xmit(coro->dev, 1, &xdpf,
-							XDP_XMIT_FLUSH) == 1)
-			return;
-		xdp_return_frame(xdpf);
-		return;
+							XDP_XMIT_FLUSH) != 1)
+			xdp_return_frame(xdpf);
+		return NULL;
 	default:
 		break;
 	}
 	xdp_return_buff(xdp);
+	return NULL;
 }
 
 /* Mark this CPU as resuming @coro; returns the state to restore. */
@@ -681,10 +838,12 @@ static bool coro_cpu_leave(const struct bpf_coro_cpu *saved)
 	return resuspended;
 }
 
-static int coro_run(struct bpf_coro *coro, struct bpf_coro_desc *desc)
+/* Run @coro, claimed, with preemption disabled; the caller holds @prog. */
+static int coro_run(struct bpf_coro *coro, struct bpf_coro_desc *desc,
+		    struct bpf_prog *prog)
 {
 	struct bpf_net_context __bpf_net_ctx, *bpf_net_ctx;
-	struct bpf_prog *prog = desc->aux->prog;
+	struct sk_buff *skb = NULL;
 	struct bpf_coro_cpu saved;
 	struct xdp_rxq_info rxq;
 	struct xdp_buff xdp;
@@ -694,16 +853,18 @@ static int coro_run(struct bpf_coro *coro, struct bpf_coro_desc *desc)
 
 	coro_count(desc, BPF_CORO_STAT_RESUMED);
 	if (desc->type != BPF_PROG_TYPE_XDP) {
+		rcu_read_lock();
 		saved = coro_cpu_enter(coro, desc);
 		ret = bpf_prog_run(prog, coro->frame + desc->frame_size);
-		if (coro_cpu_leave(&saved))
+		resuspended = coro_cpu_leave(&saved);
+		rcu_read_unlock();
+		if (resuspended)
 			return BPF_CORO_SYSCALL_SUSPENDED;
 		coro_count(desc, BPF_CORO_STAT_COMPLETED);
 		return ret;
 	}
 
 	local_bh_disable();
-	spin_lock(coro_rxq_lock(coro));
 	bpf_net_ctx = bpf_net_ctx_set(&__bpf_net_ctx);
 	memset(&rxq, 0, sizeof(rxq));
 	rxq.dev = coro->dev;
@@ -723,13 +884,54 @@ static int coro_run(struct bpf_coro *coro, struct bpf_coro_desc *desc)
 		ret = BPF_CORO_SYSCALL_SUSPENDED;
 	} else {
 		coro_count_verdict(desc, act);
-		coro_xdp_verdict(coro, prog, &xdp, act);
+		skb = coro_xdp_verdict(coro, prog, &xdp, act);
 		ret = act;
 	}
+	/* AF_XDP sockets serialize their producers themselves (xsk.c). */
 	xdp_do_flush();
+	if (skb)
+		netif_receive_skb(skb);
 	bpf_net_ctx_clear(bpf_net_ctx);
-	spin_unlock(coro_rxq_lock(coro));
 	local_bh_enable();
+	return ret;
+}
+
+/* Claim @coro and run it, or destroy it if its program or device went. */
+static int coro_resume(struct bpf_coro *coro)
+{
+	struct bpf_coro_desc *desc;
+	struct bpf_prog *prog = NULL;
+	unsigned long flags;
+	int ret = -ESRCH;
+
+	rcu_read_lock();
+	desc = coro_claim(coro, &prog);
+	if (desc && IS_ERR(prog)) {
+		coro_count(desc, BPF_CORO_STAT_DESTROYED);
+		coro_free_state(desc, coro);
+		desc = NULL;
+	}
+	rcu_read_unlock();
+	if (!desc) {
+		coro_put(coro);
+		return -ESRCH;
+	}
+
+	/* The program's reference keeps @desc alive from here on. */
+	if (coro->deferred)
+		coro_count(desc, BPF_CORO_STAT_RESUME_DEFERRED);
+	if (READ_ONCE(coro->killed)) {
+		coro_count(desc, BPF_CORO_STAT_DESTROYED);
+	} else {
+		evos_worker_count_resume();
+		ret = coro_run(coro, desc, prog);
+	}
+	spin_lock_irqsave(&desc->lock, flags);
+	list_del_init(&coro->node);
+	spin_unlock_irqrestore(&desc->lock, flags);
+	coro_free_state(desc, coro);
+	bpf_prog_put(prog);
+	coro_put(coro);
 	return ret;
 }
 
@@ -761,7 +963,7 @@ struct bpf_coro *bpf_coro_from_lnode(struct llist_node *node)
  */
 void bpf_coro_destroy(struct bpf_coro *coro)
 {
-	coro_destroy(coro);
+	coro_destroy(coro, false);
 }
 
 __bpf_kfunc_start_defs();
@@ -794,39 +996,44 @@ __bpf_kfunc long bpf_coro_await(void *ctx,
  * suspends again
  * @h: the coroutine; the reference is consumed
  *
- * Runs on the calling CPU.  An XDP coroutine runs with softirqs disabled
- * and its own bpf_net_context; its verdict acts on its packet as at the
- * hook, on its original ingress device and rx queue, and xdp_do_flush()
- * runs before this returns.  If the program awaits again, its queue_fn
- * receives a new handle.
+ * Runs on the calling CPU with preemption disabled (an XDP coroutine with
+ * softirqs disabled and its own bpf_net_context); its verdict acts on its
+ * packet as at the hook, on its original ingress device and rx queue, and
+ * xdp_do_flush() runs before this returns.  If the program awaits again,
+ * its queue_fn receives a new handle.  Resumes nest (a resumed SYSCALL
+ * program may resume another coroutine) at most BPF_CORO_MAX_NESTING
+ * deep: a deeper resume does not run the coroutine at once but when the
+ * outermost resume on this CPU returns.
  *
  * Return: the program's return value (the XDP verdict) when it completed;
  * -EINPROGRESS when it suspended again; -ESRCH when its program or device
- * had gone and the coroutine was destroyed instead.
+ * had gone and the coroutine was destroyed instead; -ELOOP when resumes
+ * nested too deep and the run was deferred as described.
  */
 __bpf_kfunc int bpf_coro_resume(struct bpf_coro *h)
 {
-	struct bpf_coro_desc *desc;
-	struct bpf_prog *prog;
+	struct bpf_coro_cpu *cc;
+	struct llist_node *list;
+	struct bpf_coro *coro, *tmp;
 	int ret;
 
-	desc = coro_claim(h);
-	if (!desc) {
-		kmem_cache_free(bpf_coro_cache, h);
-		return -ESRCH;
+	preempt_disable();
+	cc = this_cpu_ptr(&bpf_coro_cpu);
+	if (cc->depth >= BPF_CORO_MAX_NESTING) {
+		h->deferred = true;
+		llist_add(&h->publish, &cc->deferred);
+		preempt_enable();
+		return -ELOOP;
 	}
-	prog = bpf_prog_inc_not_zero(desc->aux->prog);
-	if (IS_ERR(prog)) {
-		coro_count(desc, BPF_CORO_STAT_DESTROYED);
-		coro_free_state(h);
-		kmem_cache_free(bpf_coro_cache, h);
-		return -ESRCH;
+	cc->depth++;
+	ret = coro_resume(h);
+	while (cc->depth == 1 && !llist_empty(&cc->deferred)) {
+		list = llist_reverse_order(llist_del_all(&cc->deferred));
+		llist_for_each_entry_safe(coro, tmp, list, publish)
+			coro_resume(coro);
 	}
-	evos_worker_count_resume();
-	ret = coro_run(h, desc);
-	bpf_prog_put(prog);
-	coro_free_state(h);
-	kmem_cache_free(bpf_coro_cache, h);
+	cc->depth--;
+	preempt_enable();
 	return ret;
 }
 
@@ -838,7 +1045,7 @@ __bpf_kfunc int bpf_coro_resume(struct bpf_coro *h)
  */
 __bpf_kfunc void bpf_coro_release(struct bpf_coro *h)
 {
-	coro_destroy(h);
+	coro_destroy(h, false);
 }
 
 /**
@@ -889,10 +1096,35 @@ BTF_ID_LIST(bpf_coro_dtor_ids)
 BTF_ID(struct, bpf_coro)
 BTF_ID(func, bpf_coro_release_dtor)
 
+static int coro_handles_sysctl(const struct ctl_table *table, int write,
+			       void *buffer, size_t *lenp, loff_t *ppos)
+{
+	long sum = 0;
+	int cpu, val;
+	struct ctl_table t = {
+		.data	= &val,
+		.maxlen	= sizeof(val),
+	};
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(bpf_coro_handles, cpu);
+	val = sum;
+	return proc_dointvec(&t, write, buffer, lenp, ppos);
+}
+
 static struct ctl_table bpf_coro_sysctls[] = {
 	{
 		.procname	= "bpf_coro_max_parked",
 		.data		= &bpf_coro_max_parked,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_INT_MAX,
+	},
+	{
+		.procname	= "bpf_coro_max_parked_prog",
+		.data		= &bpf_coro_max_parked_prog,
 		.maxlen		= sizeof(int),
 		.mode		= 0644,
 		.proc_handler	= proc_dointvec_minmax,
@@ -906,6 +1138,11 @@ static struct ctl_table bpf_coro_sysctls[] = {
 		.mode		= 0444,
 		.proc_handler	= proc_dointvec,
 	},
+	{
+		.procname	= "bpf_coro_handles",
+		.mode		= 0444,
+		.proc_handler	= coro_handles_sysctl,
+	},
 };
 
 static int __init bpf_coro_init(void)
@@ -916,13 +1153,11 @@ static int __init bpf_coro_init(void)
 			.kfunc_btf_id	= bpf_coro_dtor_ids[1],
 		},
 	};
-	int ret, i;
+	int ret;
 
 	bpf_coro_cache = KMEM_CACHE(bpf_coro, 0);
 	if (!bpf_coro_cache)
 		return -ENOMEM;
-	for (i = 0; i < BPF_CORO_RXQ_LOCKS; i++)
-		spin_lock_init(&bpf_coro_rxq_locks[i]);
 	register_sysctl_init("kernel", bpf_coro_sysctls);
 	ret = register_netdevice_notifier(&bpf_coro_netdev_nb);
 	ret = ret ?: register_btf_kfunc_id_set(BPF_PROG_TYPE_XDP,

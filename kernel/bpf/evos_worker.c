@@ -32,6 +32,8 @@
 #include <net/xdp.h>
 
 #define EVOS_WORKERS_MAX	64
+/* Most coroutines one call of run resumes, softirqs off all along. */
+#define EVOS_WORKER_MAX_BATCH	256
 #define EVOS_WORKER_NAME_LEN	16
 
 struct evos_worker;
@@ -44,7 +46,7 @@ struct evos_worker;
  *	stop this worker
  * @nr_workers: number of worker threads, 1 to 64
  * @batch: bpf_coro_queue_pop() hands out at most this many coroutines
- *	per call of @run (0: 64)
+ *	per call of @run (0: 64; at most 256, as @run keeps softirqs off)
  * @idle_timeout_ms: an idle worker sleeps at most this long (0: until
  *	woken)
  * @cpus: CPUs for the workers, bit n for CPU n; worker i is bound to the
@@ -411,7 +413,8 @@ static int evos_worker_validate(void *kdata)
 
 	if (!ops->run)
 		return -EINVAL;
-	if (!ops->nr_workers || ops->nr_workers > EVOS_WORKERS_MAX)
+	if (!ops->nr_workers || ops->nr_workers > EVOS_WORKERS_MAX ||
+	    ops->batch > EVOS_WORKER_MAX_BATCH)
 		return -E2BIG;
 	if (!ops->cpus)
 		return 0;
@@ -536,8 +539,11 @@ __bpf_kfunc_start_defs();
  *	the pool may have shrunk since the caller chose it
  * @h: the coroutine; the reference is consumed
  *
- * Lock-free; callable from any CPU.  In the XDP path (and in workers) the
- * worker is woken once per flush, not once per push.
+ * Lock-free; callable from any CPU.  Where an xdp_do_flush() is sure to
+ * follow on this CPU (queue_fn publishing at XDP, a worker's run) the
+ * worker is woken once per flush, not once per push; anywhere else (an
+ * XDP program's main body, which may return any verdict, generic XDP,
+ * SYSCALL programs) it is woken at once.
  *
  * Return: 0; -ENOENT when no pool is registered, -ESHUTDOWN when that
  * worker stopped.  On error the coroutine is destroyed and counted.
@@ -564,7 +570,7 @@ __bpf_kfunc int bpf_coro_queue_push(u32 worker, struct bpf_coro *h)
 	}
 	atomic_inc(&w->depth);
 	llist_add(bpf_coro_lnode(h), &w->queue);
-	if (bpf_net_ctx_get() && worker < 64)
+	if (worker < 64 && (this_cpu_read(evos_current) || bpf_coro_publishing()))
 		this_cpu_or(evos_wake_pending, BIT_ULL(worker));
 	else
 		worker_wake(w);

@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_coro_syscall - SYSCALL coroutines through BPF_PROG_TEST_RUN: a run
- * awaits on CPU 0 with a full 512-byte stack, a second program resumes the
- * handle from a map on CPU 1, and everything the program computed before
- * the await is intact after it.  Also: three await points, release, the
- * counters, that the lowered code is in the translated program, and XDP
- * programs awaiting under BPF_PROG_TEST_RUN with and without live frames.
+ * awaits on CPU 0 with the largest stack an awaiting program may have, a
+ * second program resumes the handle from a map on CPU 1, and everything
+ * the program computed before the await is intact after it.  Also: three
+ * await points, release, the counters, that the lowered code is in the
+ * translated program (without the descriptor's address for readers that
+ * may not see kernel pointers), XDP programs awaiting under
+ * BPF_PROG_TEST_RUN with and without live frames, an await point beyond a
+ * 16-bit jump from the entry, resumes nested past the limit, and two
+ * threads on one CPU interleaving resumed and ordinary runs.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -34,6 +40,139 @@ static int run(struct bpf_program *prog, __u64 tag, __u32 slot, int *retval)
 	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
 	*retval = (int)opts.retval;
 	return err;
+}
+
+static bool xlated_has(int prog_fd, const char *what);
+
+#define KPTR_RESTRICT "/proc/sys/kernel/kptr_restrict"
+
+static void sysctl_write(const char *path, long long v)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fprintf(f, "%lld\n", v);
+		fclose(f);
+	}
+}
+
+/*
+ * The lowered code loads the address of the program's coroutine
+ * descriptor; a dump shows it only to readers that may see kernel
+ * pointers.
+ */
+static void test_xlated_address(int fd)
+{
+	long long old = sysctl_read(KPTR_RESTRICT);
+
+	sysctl_write(KPTR_RESTRICT, 0);
+	/* The entry dispatch: r3 = the descriptor, for bpf_coro_entry(). */
+	tap_ok(xlated_has(fd, "(18) r3 = 0xff"),
+	       "kptr_restrict=0: the xlated dump shows the descriptor's address");
+	sysctl_write(KPTR_RESTRICT, 2);
+	tap_ok(!xlated_has(fd, "(18) r3 = 0xff") && xlated_has(fd, "(18) r3 = 0x0\n"),
+	       "kptr_restrict=2: the xlated dump shows 0 in its place");
+	sysctl_write(KPTR_RESTRICT, old);
+}
+
+/* The entry dispatch reaches an await point 40,000 instructions away. */
+static void test_far_await(struct coro_syscall *skel)
+{
+	int fd = bpf_program__fd(skel->progs.far_await), ret = 0, err;
+
+	err = run(skel->progs.far_await, 0, 5, &ret);
+	tap_ok(!err && ret == -EINPROGRESS,
+	       "an await 40,000 insns from the entry suspends (got %d)", ret);
+	run(skel->progs.resume_slot, 0, 5, &ret);
+	tap_ok(ret == 7 && coro_counter(fd, "completed") == 1,
+	       "... and resumes there, completing with 7 (got %d)", ret);
+}
+
+#define CHAIN 64
+#define MAX_NESTING 4
+
+/*
+ * 64 coroutines, each of whose continuation resumes the next: resumes
+ * nest 4 deep, and each deeper one is deferred with -ELOOP and runs when
+ * the outermost resume returns.  Unbounded, the nesting would overflow
+ * the kernel stack.
+ */
+static void test_nesting(struct coro_syscall *skel)
+{
+	int fd = bpf_program__fd(skel->progs.chain), ret = 0, i, bad = 0;
+	int deferred = 0;
+
+	for (i = 0; i < CHAIN; i++) {
+		run(skel->progs.chain, 0, i, &ret);
+		bad += ret != -EINPROGRESS;
+	}
+	tap_ok(!bad, "%d chained coroutines parked", CHAIN);
+	run(skel->progs.resume_chain, 0, 0, &ret);
+	for (i = 0; i < CHAIN - 1; i++) {
+		int want = (i % MAX_NESTING) == MAX_NESTING - 1 ? -ELOOP : 0;
+
+		deferred += want == -ELOOP;
+		if (skel->bss->chain_ret[i] != want) {
+			printf("#   chain_ret[%d] = %d, want %d\n", i,
+			       skel->bss->chain_ret[i], want);
+			bad++;
+		}
+	}
+	tap_ok(ret == 0 && !bad && skel->bss->chain_done == CHAIN,
+	       "resuming the first runs all %d (%llu), every %dth nested resume returning -ELOOP",
+	       CHAIN, skel->bss->chain_done, MAX_NESTING);
+	tap_ok(coro_counter(fd, "resume_deferred") == deferred &&
+	       coro_counter(fd, "completed") == CHAIN &&
+	       coro_counter(fd, "created") == CHAIN,
+	       "counters: %lld resumes deferred (want %d), %lld completed",
+	       coro_counter(fd, "resume_deferred"), deferred,
+	       coro_counter(fd, "completed"));
+}
+
+#define INTERLEAVE_ROUNDS 3000
+
+/*
+ * Two processes on CPU 0 with the kernel fully preemptible: one suspends
+ * and resumes the program, the other runs it to its await and releases
+ * the handle.  No run may get the other's frame.
+ */
+static void test_interleave(struct coro_syscall *skel)
+{
+	int fd = bpf_program__fd(skel->progs.interleave), ret = 0, i, bad = 0;
+	int status = -1;
+	pid_t child;
+
+	pin_to_cpu(0);
+	child = fork();
+	if (child == 0) {
+		for (i = 0; i < INTERLEAVE_ROUNDS; i++) {
+			run(skel->progs.interleave, 0x1000000 + i, 2, &ret);
+			bad += ret != -EINPROGRESS;
+			run(skel->progs.release_slot, 0, 2, &ret);
+			bad += ret != 0;
+		}
+		_exit(bad ? 1 : 0);
+	}
+	for (i = 0; i < INTERLEAVE_ROUNDS; i++) {
+		run(skel->progs.interleave, i, 3, &ret);
+		bad += ret != -EINPROGRESS;
+		run(skel->progs.resume_slot, 0, 3, &ret);
+		bad += ret != 1;
+		if (i % 64 == 0)
+			sched_yield();
+	}
+	if (child > 0)
+		waitpid(child, &status, 0);
+	tap_ok(child > 0 && !bad && WIFEXITED(status) && !WEXITSTATUS(status) &&
+	       !skel->bss->interleave_mixed,
+	       "two processes on one CPU, %d rounds each: every resumed run found its own frame, no ordinary run got one (%d bad, %llu mixed)",
+	       INTERLEAVE_ROUNDS, bad, skel->bss->interleave_mixed);
+	tap_ok(coro_counter(fd, "created") == 2 * INTERLEAVE_ROUNDS &&
+	       coro_counter(fd, "completed") == INTERLEAVE_ROUNDS &&
+	       coro_counter(fd, "destroyed") == INTERLEAVE_ROUNDS,
+	       "counters: created %lld = completed %lld + destroyed %lld",
+	       coro_counter(fd, "created"), coro_counter(fd, "completed"),
+	       coro_counter(fd, "destroyed"));
 }
 
 static bool xlated_has(int prog_fd, const char *what)
@@ -95,7 +234,7 @@ int main(void)
 	struct coro_syscall *skel;
 	int ret, err, fd;
 
-	tap_plan(21);
+	tap_plan(30);
 	skel = coro_syscall__open_and_load();
 	if (!tap_ok(skel != NULL, "coro_syscall.bpf.o loads"))
 		return 1;
@@ -112,8 +251,8 @@ int main(void)
 	pin_to_cpu(1);
 	err = run(skel->progs.resume_slot, 0, 0, &ret);
 	tap_eq(ret, 42, "bpf_coro_resume returns the completed program's return value");
-	tap_ok(skel->bss->locals_ok == 1 && coro_counter(fd, "frame_bytes") >= 512 + 40,
-	       "a full 512-byte stack and the registers survive (frame of %lld bytes)",
+	tap_ok(skel->bss->locals_ok == 1 && coro_counter(fd, "frame_bytes") >= 464 + 40,
+	       "a 464-byte stack (512 with the await point's slots) and the registers survive (frame of %lld bytes)",
 	       coro_counter(fd, "frame_bytes"));
 	tap_eq(skel->bss->tag_after, 0xfeed, "ctx is usable after the await, with the original contents");
 	tap_ok(skel->bss->cpu_before == 0 && skel->bss->cpu_after == 1,
@@ -148,6 +287,10 @@ int main(void)
 	tap_ok(xlated_has(fd, "bpf_coro_entry"), "xlated program starts with the bpf_coro_entry dispatch");
 
 	test_xdp_test_run(skel);
+	test_xlated_address(fd);
+	test_far_await(skel);
+	test_nesting(skel);
+	test_interleave(skel);
 
 	coro_syscall__destroy(skel);
 	return tap_exit();

@@ -5,14 +5,21 @@
  * annotations (progs/evos_test.h): __success, or __failure with every
  * __msg() found in the verifier log.  Prints TAP.
  *
+ * Two annotations say how to load a program: __dev_bound binds it to a
+ * veth device (BPF_F_XDP_DEV_BOUND_ONLY), made for the run; and
+ * __freplace("prog") loads the object's program "prog" first and loads
+ * this one as its freplace extension.
+ *
  *   test_verifier OBJ...
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libgen.h>
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -23,7 +30,11 @@ struct expect {
 	int set;		/* 0: no annotation, 1: success, 2: failure */
 	int nr_msgs;
 	const char *msgs[MAX_MSGS];
+	int dev_bound;
+	const char *freplace;	/* the program it extends */
 };
+
+#define DEV_BOUND_DEV "evos_vl0"
 
 static int tap_n, tap_failed;
 static char *log_buf;
@@ -60,6 +71,10 @@ static void read_expect(const struct btf *btf, const char *func,
 		else if (!strncmp(tag, "comment:evos_msg=", 17) &&
 			 e->nr_msgs < MAX_MSGS)
 			e->msgs[e->nr_msgs++] = tag + 17;
+		else if (!strcmp(tag, "comment:evos_dev_bound"))
+			e->dev_bound = 1;
+		else if (!strncmp(tag, "comment:evos_freplace=", 22))
+			e->freplace = tag + 22;
 	}
 }
 
@@ -87,13 +102,41 @@ static void print_log_tail(void)
 	}
 }
 
+/* Load program @name of @path alone; returns the object, or NULL. */
+static struct bpf_object *load_alone(const char *path, const char *name)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	struct bpf_program *p;
+
+	if (!obj)
+		return NULL;
+	bpf_object__for_each_program(p, obj)
+		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), name));
+	if (bpf_object__load(obj)) {
+		bpf_object__close(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static int dev_bound_dev;	/* ifindex of DEV_BOUND_DEV, once made */
+
+/* The device a __dev_bound program binds to, made on first use. */
+static int dev_bound_ifindex(void)
+{
+	if (!dev_bound_dev &&
+	    !system("ip link add " DEV_BOUND_DEV " type veth peer name evos_vl1"))
+		dev_bound_dev = if_nametoindex(DEV_BOUND_DEV);
+	return dev_bound_dev;
+}
+
 static int test_prog(const char *path, const char *obj_name, const char *prog_name)
 {
+	struct bpf_object *obj, *target = NULL;
 	struct bpf_program *prog, *p;
-	struct bpf_object *obj;
 	struct expect e;
 	char what[512];
-	int err, i, ok;
+	int err = 0, i, ok;
 
 	obj = bpf_object__open_file(path, NULL);
 	if (!obj) {
@@ -107,7 +150,35 @@ static int test_prog(const char *path, const char *obj_name, const char *prog_na
 	log_buf[0] = '\0';
 	bpf_program__set_log_buf(prog, log_buf, LOG_SIZE);
 	bpf_program__set_log_level(prog, 1);
+	if (e.dev_bound) {
+		int ifindex = dev_bound_ifindex();
+
+		bpf_program__set_flags(prog, bpf_program__flags(prog) |
+				       BPF_F_XDP_DEV_BOUND_ONLY);
+		bpf_program__set_ifindex(prog, ifindex);
+		if (!ifindex)
+			err = -ENODEV;
+	}
+	if (e.freplace) {
+		target = load_alone(path, e.freplace);
+		if (!target)
+			err = -ENOENT;
+		else
+			err = bpf_program__set_attach_target(prog,
+				bpf_program__fd(bpf_object__find_program_by_name(target,
+										 e.freplace)),
+				NULL);
+	}
+	if (err) {
+		snprintf(what, sizeof(what), "set up (%s)",
+			 e.dev_bound ? "veth device " DEV_BOUND_DEV : e.freplace);
+		result(0, obj_name, prog_name, what);
+		bpf_object__close(target);
+		bpf_object__close(obj);
+		return -1;
+	}
 	err = bpf_object__load(obj);
+	bpf_object__close(target);
 
 	if (!e.set) {
 		result(0, obj_name, prog_name, "has neither __success nor __failure");
@@ -162,6 +233,8 @@ int main(int argc, char **argv)
 		bpf_object__close(obj);
 	}
 	printf("1..%d\n", tap_n);
+	if (dev_bound_dev && system("ip link del " DEV_BOUND_DEV))
+		tap_failed++;
 	free(log_buf);
 	return tap_failed ? 1 : 0;
 }

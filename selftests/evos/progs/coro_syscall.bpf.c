@@ -13,7 +13,8 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define NR_SLOTS 8
-#define NR_WORDS 63	/* with the other locals, a full 512-byte stack */
+#define NR_WORDS 57	/* with the other locals, 464 bytes: the most that
+			 * leaves room for the 48 bytes of an await point */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -128,4 +129,100 @@ int xdp_test_run(struct xdp_md *ctx)
 	if (bpf_coro_await(ctx, stash, 7) < 0)
 		return XDP_PASS;
 	return XDP_DROP;
+}
+
+/*
+ * An await point more than 32K instructions from the entry dispatch: the
+ * dispatch must reach it with a 32-bit jump.
+ */
+SEC("syscall")
+int far_await(struct run_args *args)
+{
+	asm volatile(".rept 40000\n r0 = 0\n .endr" ::: "r0");
+	if (bpf_coro_await(args, stash, args->slot) < 0)
+		return 1;
+	return 7;
+}
+
+/*
+ * A chain of coroutines, each of whose continuation resumes the next one:
+ * resumes nest, and past BPF_CORO_MAX_NESTING the kernel defers them
+ * instead of growing the stack.
+ */
+#define CHAIN 64
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, CHAIN);
+	__type(key, __u32);
+	__type(value, struct slot);
+} chain_slots SEC(".maps");
+
+int chain_ret[CHAIN];
+__u64 chain_done;
+
+static int chain_stash(struct bpf_coro *h, __u64 cookie)
+{
+	coro_slot_stash(&chain_slots, h, cookie);
+	return 0;
+}
+
+SEC("syscall")
+int chain(struct run_args *args)
+{
+	__u32 me = args->slot, next = me + 1;
+	struct bpf_coro *h;
+	struct slot *s;
+	int ret;
+
+	if (bpf_coro_await(args, chain_stash, me) < 0)
+		return -1;
+	chain_done++;
+	s = bpf_map_lookup_elem(&chain_slots, &next);
+	if (!s)
+		return 0;
+	h = bpf_kptr_xchg(&s->h, NULL);
+	if (!h)
+		return 0;
+	ret = bpf_coro_resume(h);
+	if (me < CHAIN)
+		chain_ret[me] = ret;
+	return 0;
+}
+
+SEC("syscall")
+int resume_chain(struct run_args *args)
+{
+	__u32 key = args->slot;
+	struct bpf_coro *h;
+	struct slot *s;
+
+	s = bpf_map_lookup_elem(&chain_slots, &key);
+	if (!s)
+		return -1;
+	h = bpf_kptr_xchg(&s->h, NULL);
+	if (!h)
+		return -2;
+	return bpf_coro_resume(h);
+}
+
+/*
+ * For two threads on one CPU: one suspends and resumes this program, the
+ * other runs it to its await over and over.  A resumed run must find its
+ * own locals; an ordinary run must never be handed a frame.
+ */
+__u64 interleave_mixed;
+
+SEC("syscall")
+int interleave(struct run_args *args)
+{
+	__u64 tag = args->tag;
+
+	if (bpf_coro_await(args, stash, args->slot) < 0)
+		return -1;
+	if (tag != args->tag) {
+		interleave_mixed++;
+		return 2;
+	}
+	return 1;
 }

@@ -6,6 +6,8 @@
  *
  *	SEC("syscall") __failure __msg("bpf_coro_await in subprogram 1")
  *	int prog(void *ctx) { ... }
+ *
+ * __dev_bound and __freplace("target") say how to load the program.
  */
 #ifndef __EVOS_TEST_H
 #define __EVOS_TEST_H
@@ -14,5 +16,9 @@
 #define __success	__evos_tag("expect=success")
 #define __failure	__evos_tag("expect=failure")
 #define __msg(m)	__evos_tag("msg=" m)
+/* Load bound to a veth device, with BPF_F_XDP_DEV_BOUND_ONLY. */
+#define __dev_bound	__evos_tag("dev_bound")
+/* Load as an freplace extension of program @prog of the same object. */
+#define __freplace(prog)	__evos_tag("freplace=" prog)
 
 #endif /* __EVOS_TEST_H */

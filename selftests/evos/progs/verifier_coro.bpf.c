@@ -335,7 +335,7 @@ int pkt_rederived_after_await(struct xdp_md *ctx)
 }
 
 SEC("xdp") __failure
-__msg("R6 is invalid: it held pkt, which bpf_coro_await at insn 9 invalidated; only scalars, array map values and ctx survive an await")
+__msg("R6 is invalid: it held pkt, which bpf_coro_await at insn 9 invalidated; only scalars, ctx and values of array maps the program uses survive an await")
 int pkt_after_await(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
@@ -349,7 +349,7 @@ int pkt_after_await(struct xdp_md *ctx)
 }
 
 SEC("syscall") __failure
-__msg("R7 is invalid: it held map_value, which bpf_coro_await at insn 14 invalidated; only scalars, array map values and ctx survive an await")
+__msg("R7 is invalid: it held map_value, which bpf_coro_await at insn 14 invalidated; only scalars, ctx and values of array maps the program uses survive an await")
 int map_value_after_await(void *ctx)
 {
 	__u32 key = 0;
@@ -363,7 +363,7 @@ int map_value_after_await(void *ctx)
 }
 
 SEC("syscall") __failure
-__msg("R6 is invalid: it held fp, which bpf_coro_await at insn 7 invalidated; only scalars, array map values and ctx survive an await")
+__msg("R6 is invalid: it held fp, which bpf_coro_await at insn 7 invalidated; only scalars, ctx and values of array maps the program uses survive an await")
 int stack_ptr_after_await(void *ctx)
 {
 	volatile __u64 x = 1;
@@ -651,4 +651,209 @@ __msg("bpf_coro_resume in an async callback: resume coroutines from a worker or 
 int resume_in_callback(void *ctx)
 {
 	return bpf_coro_await(ctx, resume_in_queue_fn, 0);
+}
+
+/* --- values of inner maps do not survive -------------------------------- */
+
+struct inner_array {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} inner_tmpl SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct inner_array);
+} outer SEC(".maps") = {
+	.values = { [0] = &inner_tmpl },
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} plain SEC(".maps");
+
+SEC("syscall") __success
+int array_value_survives_await(void *ctx)
+{
+	__u32 key = 0;
+	__u64 *v = bpf_map_lookup_elem(&plain, &key);
+
+	if (!v)
+		return 0;
+	bpf_coro_await(ctx, stash, 0);
+	*v = 1;
+	return 0;
+}
+
+SEC("syscall") __failure
+__msg("R7 is invalid: it held map_value, which bpf_coro_await at insn 19 invalidated; only scalars, ctx and values of array maps the program uses survive an await")
+int inner_array_value_after_await(void *ctx)
+{
+	__u32 key = 0;
+	__u64 *v;
+	void *inner;
+
+	inner = bpf_map_lookup_elem(&outer, &key);
+	if (!inner)
+		return 0;
+	v = bpf_map_lookup_elem(inner, &key);
+	if (!v)
+		return 0;
+	bpf_coro_await(ctx, stash, 0);
+	*v = 1;
+	return 0;
+}
+
+/* --- a resumed run cannot sleep ----------------------------------------- */
+
+char ubuf[8];
+
+SEC("syscall") __success
+int sleepable_helper_before_await(void *ctx)
+{
+	char buf[8];
+
+	bpf_copy_from_user(buf, sizeof(buf), ubuf);
+	return bpf_coro_await(ctx, stash, 0);
+}
+
+SEC("syscall") __failure
+__msg("sleepable helper bpf_copy_from_user#148 after bpf_coro_await at insn 3: a resumed run cannot sleep")
+int sleepable_helper_after_await(void *ctx)
+{
+	char buf[8];
+
+	bpf_coro_await(ctx, stash, 0);
+	bpf_copy_from_user(buf, sizeof(buf), ubuf);
+	return 0;
+}
+
+int bpf_copy_from_user_str(void *dst, __u32 dst__sz, const void *unsafe_ptr__ign,
+			   __u64 flags) __ksym;
+
+SEC("syscall") __success
+int sleepable_kfunc_before_await(void *ctx)
+{
+	char buf[8];
+
+	bpf_copy_from_user_str(buf, sizeof(buf), ubuf, 0);
+	return bpf_coro_await(ctx, stash, 0);
+}
+
+SEC("syscall") __failure
+__msg("sleepable kfunc bpf_copy_from_user_str after bpf_coro_await at insn 3: a resumed run cannot sleep")
+int sleepable_kfunc_after_await(void *ctx)
+{
+	char buf[8];
+
+	bpf_coro_await(ctx, stash, 0);
+	bpf_copy_from_user_str(buf, sizeof(buf), ubuf, 0);
+	return 0;
+}
+
+__noinline int global_fn(int x)
+{
+	return x + 1;
+}
+
+static __noinline int static_fn(int x)
+{
+	return x + 1;
+}
+
+SEC("syscall") __success
+int static_function_after_await(void *ctx)
+{
+	if (bpf_coro_await(ctx, stash, 0) < 0)
+		return 0;
+	return static_fn(1);
+}
+
+SEC("syscall") __failure
+__msg("global function global_fn called after bpf_coro_await at insn 3: a resumed run cannot sleep, and a global function of a sleepable program may; use a static function")
+int global_function_after_await(void *ctx)
+{
+	if (bpf_coro_await(ctx, stash, 0) < 0)
+		return 0;
+	return global_fn(1);
+}
+
+/* --- the frame slots count against the stack limit ---------------------- */
+
+static __always_inline int stack_words_await(void *ctx, volatile __u64 *words,
+					     int n)
+{
+	__u64 sum = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		words[i] = i;
+	if (bpf_coro_await(ctx, stash, 0) < 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		sum += words[i];
+	return sum;
+}
+
+SEC("syscall") __success
+int stack_464_await(void *ctx)
+{
+	volatile __u64 words[58];
+
+	return stack_words_await(ctx, words, 58);
+}
+
+SEC("syscall") __failure
+__msg("bpf_coro_await: the program uses 480 bytes of stack and an await point needs 48 more, beyond the limit of 512")
+int stack_480_await(void *ctx)
+{
+	volatile __u64 words[60];
+
+	return stack_words_await(ctx, words, 60);
+}
+
+/* --- freplace and device-bound programs may not await ------------------- */
+
+__noinline int xdp_hook(struct xdp_md *ctx)
+{
+	return ctx->ingress_ifindex ? XDP_PASS : XDP_DROP;
+}
+
+/* Not a test itself: the target of the freplace tests. */
+SEC("xdp") __success
+int freplace_target(struct xdp_md *ctx)
+{
+	return xdp_hook(ctx);
+}
+
+SEC("freplace/xdp_hook") __success __freplace("freplace_target")
+int freplace_without_await(struct xdp_md *ctx)
+{
+	return XDP_DROP;
+}
+
+SEC("freplace/xdp_hook") __failure __freplace("freplace_target")
+__msg("bpf_coro_await in an freplace program: the program it replaces would not see the suspension; await in the target program itself")
+int freplace_await(struct xdp_md *ctx)
+{
+	return bpf_coro_await(ctx, stash, 0) < 0 ? XDP_DROP : XDP_PASS;
+}
+
+SEC("xdp") __success __dev_bound
+int dev_bound_without_await(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+SEC("xdp") __failure __dev_bound
+__msg("bpf_coro_await in a device-bound program: a resumed run has no driver context for its metadata kfuncs; load it without BPF_F_XDP_DEV_BOUND_ONLY")
+int dev_bound_await(struct xdp_md *ctx)
+{
+	return bpf_coro_await(ctx, stash, 0) < 0 ? XDP_DROP : XDP_PASS;
 }

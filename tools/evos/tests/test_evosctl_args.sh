@@ -9,8 +9,8 @@
 
 tap_plan 18
 
-check "evosctl help lists the commands" bash -c "'$EVOSCTL' help | grep -q 'attach xdp DEV PROG'"
-check "evosctl --help lists the commands" bash -c "'$EVOSCTL' --help | grep -q 'attach xdp DEV PROG'"
+check "evosctl help lists the commands" bash -c "set -o pipefail; '$EVOSCTL' help | grep 'attach xdp DEV PROG' >/dev/null"
+check "evosctl --help lists the commands" bash -c "set -o pipefail; '$EVOSCTL' --help | grep 'attach xdp DEV PROG' >/dev/null"
 out=$("$EVOSCTL" version)
 case "$out" in
 "evosctl "*) ok "evosctl version prints a version ($out)" ;;
@@ -40,7 +40,7 @@ check_fails "workers start --count 0 says what a count is" \
 check_fails "workers set --cpus with a bad list shows a good one" \
 	"--cpus wants a CPU list such as 0-1,3" "$EVOSCTL" workers set --cpus 3-1
 check "evosctl workers help lists start, set and stop" \
-	bash -c "'$EVOSCTL' workers help | grep -q 'workers set \\[--count N\\]'"
+	bash -c "set -o pipefail; '$EVOSCTL' workers help | grep 'workers set \\[--count N\\]' >/dev/null"
 # The host runs a kernel without EvOS (when it does not, this cannot be
 # tested here).
 if grep -q bpf_coro_await /proc/kallsyms 2>/dev/null; then
