@@ -166,6 +166,57 @@ static int print_object_coro_counters(const char *dir_path)
 	return any;
 }
 
+static long long read_sysctl(const char *name)
+{
+	char path[128];
+	long long v;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%lld", &v);
+	fclose(f);
+	return n == 1 ? v : -1;
+}
+
+/*
+ * The kernel's coroutine limits and totals: parked now, the system-wide
+ * and per-program limits, the handles that exist.  A "limits" element of
+ * the stats array in JSON.
+ */
+static void print_limits(void)
+{
+	static const char * const names[] = {
+		"bpf_coro_parked", "bpf_coro_max_parked", "bpf_coro_max_parked_prog",
+		"bpf_coro_handles",
+	};
+	long long v[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		v[i] = read_sysctl(names[i]);
+		if (v[i] < 0)
+			return;
+	}
+	if (json_output) {
+		jsonw_start_object(json_wtr);
+		jsonw_name(json_wtr, "limits");
+		jsonw_start_object(json_wtr);
+		jsonw_int_field(json_wtr, "parked", v[0]);
+		jsonw_int_field(json_wtr, "max_parked", v[1]);
+		jsonw_int_field(json_wtr, "max_parked_prog", v[2]);
+		jsonw_int_field(json_wtr, "handles", v[3]);
+		jsonw_end_object(json_wtr);
+		jsonw_end_object(json_wtr);
+	} else {
+		printf("coroutines: %lld parked; limits %lld system-wide, %lld per program; %lld handles\n",
+		       v[0], v[1], v[2], v[3]);
+	}
+}
+
 #define WORKERS_FILE "/sys/kernel/debug/evos/workers"
 
 /*
@@ -273,6 +324,7 @@ static int show_stats(void)
 			jsonw_end_object(json_wtr);
 	}
 	closedir(dir);
+	print_limits();
 	print_workers();
 	if (json_output)
 		jsonw_end_array(json_wtr);
