@@ -3,6 +3,7 @@
  * coro_xdp - XDP coroutine scenarios, driven by test_coro_xdp.sh.
  *
  *   coro_xdp MODE NS_PEER NS_EVOS COUNT
+ *   coro_xdp --tests MODE		(prints the number of checks of MODE)
  *
  * The XDP program of progs/coro_xdp.bpf.c runs on b0 in NS_EVOS; pktgen
  * sends COUNT numbered UDP datagrams from NS_PEER on CPU 0; each one
@@ -13,7 +14,10 @@
  *               ran on the other CPU
  *   hash        the same, from hash map slots
  *   list        the same, from a BPF linked list
- *   rbtree      the same, from an rbtree, in key order
+ *   rbtree      the same, from an rbtree whose keys are a permutation of
+ *               the arrival order (n * 7919 mod COUNT): resumed in key
+ *               order, each key resuming the packet it was made for, and
+ *               the keys were not inserted in increasing order
  *   drop        resumed with XDP_DROP: nothing is delivered
  *   tx          resumed with XDP_TX, the datagram reflected to the peer
  *   devmap      resumed with a redirect through a devmap back out of b0
@@ -31,14 +35,34 @@
  *   unregister  the veth device deleted
  *   limit       kernel.bpf_coro_max_parked below COUNT: the rest fail to
  *               suspend, fall back to inline processing and are counted
+ *   generic     b0 runs xdp_entry as generic (skb) XDP, which tail-calls
+ *               xdp_await: the suspension is not refused (the attached
+ *               program is not the one awaiting) and reaches the generic
+ *               redirect path, which has no xdp_frame to hand over.  Every
+ *               coroutine must be destroyed there, none published, and the
+ *               packets are dropped; kernel.bpf_coro_parked and
+ *               kernel.bpf_coro_handles are back at their baselines while
+ *               the program is still loaded
+ *   lru         stashed in an LRU hash map of 64 entries: each update
+ *               evicts older elements, and the handles' destructor runs
+ *               under the LRU's raw spin lock with interrupts off, where it
+ *               must defer the destruction to a work item
+ *               (coro_destroyed_deferred counts every eviction).  The
+ *               elements left are deleted from user space, with interrupts
+ *               on: destroyed at once, not deferred
+ *   hardirq     hash map slots, deleted one by one by a perf_event program
+ *               attached to a cpu-clock event on CPU 0, from its hrtimer in
+ *               hard interrupt context: every destruction is deferred
  *
  * Every mode checks the accounting (created = completed + destroyed), that
- * kernel.bpf_coro_parked returns to its baseline (the exact count of live
- * coroutines), and that slab and available memory come back to what they
- * were before the first packet (available memory counts the pages parked
- * in per-CPU page lists as free), within a margin for allocator caches:
- * 1 MB of available memory (a leak of 250 packets shows) and 1.5 MB of
- * slab (the BPF object allocator's caches).  Prints TAP.
+ * kernel.bpf_coro_parked returns to its baseline (the coroutines that own a
+ * frame) and kernel.bpf_coro_handles to its own (the exact count of
+ * coroutine objects, empty handles included), and that slab and available
+ * memory come back to what they were before the first packet (available
+ * memory counts the pages parked in per-CPU page lists as free), within a
+ * margin for allocator caches: 1 MB of available memory (a leak of 250
+ * packets shows) and 1.5 MB of slab (the BPF object allocator's caches).
+ * Prints TAP.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -50,9 +74,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/if_link.h>
+#include <linux/perf_event.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -63,10 +89,16 @@
 #include "xsk.h"
 
 #define PARKED "/proc/sys/kernel/bpf_coro_parked"
+#define HANDLES "/proc/sys/kernel/bpf_coro_handles"
 #define MAX_PARKED "/proc/sys/kernel/bpf_coro_max_parked"
+#define MAX_SAMPLE_RATE "/proc/sys/kernel/perf_event_max_sample_rate"
+/* Sampling frequency of the cpu-clock event of the hardirq mode, in Hz. */
+#define IRQ_FREQ 10000
 
 static const char *mode, *ns_peer, *ns_evos;
 static long count;
+/* kernel.bpf_coro_parked and kernel.bpf_coro_handles before the test. */
+static long long base_parked, base_handles;
 
 struct xsk_seen {
 	unsigned char *seen;
@@ -124,13 +156,14 @@ static long drain(int fd, long *bad, unsigned char *seen)
 	return n;
 }
 
-static long long wait_parked(long long want)
+/* Wait up to 15 s for the sysctl at @path to read @want; its last value. */
+static long long wait_sysctl(const char *path, long long want)
 {
 	long long v = -1;
 	int i;
 
 	for (i = 0; i < 750; i++) {
-		v = sysctl_read(PARKED);
+		v = sysctl_read(path);
 		if (v == want)
 			break;
 		usleep(20000);
@@ -138,9 +171,62 @@ static long long wait_parked(long long want)
 	return v;
 }
 
-enum stash { STASH_ARRAY, STASH_HASH, STASH_INNER, STASH_LIST, STASH_RBTREE };
+static long long wait_parked(long long want)
+{
+	return wait_sysctl(PARKED, want);
+}
+
+/*
+ * How far kernel.bpf_coro_parked and kernel.bpf_coro_handles are above
+ * their baselines, once they are @want above (15 s at most); -1 when the
+ * sysctl is missing.
+ */
+static long long parked_above(long long want)
+{
+	return base_parked < 0 ? -1 : wait_parked(base_parked + want) - base_parked;
+}
+
+static long long handles_above(long long want)
+{
+	return base_handles < 0 ? -1 :
+	       wait_sysctl(HANDLES, base_handles + want) - base_handles;
+}
+
+/* Wait up to 15 s for counter @name of @prog_fd to reach @want; its value. */
+static long long wait_counter(int prog_fd, const char *name, long long want)
+{
+	long long v = -1;
+	int i;
+
+	for (i = 0; i < 750; i++) {
+		v = coro_counter(prog_fd, name);
+		if (v >= want)
+			break;
+		usleep(20000);
+	}
+	return v;
+}
+
+/* Completed runs of @prog_fd, whatever their verdict. */
+static long long completed(int prog_fd)
+{
+	static const char * const names[] = {
+		"completed_aborted", "completed_drop", "completed_pass",
+		"completed_tx", "completed_redirect", "completed",
+	};
+	long long sum = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		sum += coro_counter(prog_fd, names[i]);
+	return sum;
+}
+
+enum stash { STASH_ARRAY, STASH_HASH, STASH_INNER, STASH_LIST, STASH_RBTREE,
+	     STASH_LRU };
 enum verdict { V_PASS, V_DROP, V_TX, V_DEVMAP, V_CPUMAP, V_XSK };
-enum how { RESUME, RELEASE, DELETE, MAPFREE, OBJDROP, DETACH, UNLOAD, UNREGISTER };
+enum how { RESUME, RELEASE, DELETE, MAPFREE, OBJDROP, DETACH, UNLOAD, UNREGISTER,
+	   GENERIC, EVICT, HARDIRQ };
 
 struct scenario {
 	const char *mode;
@@ -148,27 +234,30 @@ struct scenario {
 	enum verdict verdict;
 	enum how how;
 	const char *counter;	/* what a completed run counts as */
-	int tests;
+	int tests;		/* checks the mode makes, all of them run */
 };
 
 static const struct scenario scenarios[] = {
-	{ "resume",	STASH_ARRAY,	V_PASS,		RESUME,	"completed_pass", 10 },
-	{ "hash",	STASH_HASH,	V_PASS,		RESUME,	"completed_pass", 10 },
-	{ "list",	STASH_LIST,	V_PASS,		RESUME,	"completed_pass", 10 },
-	{ "rbtree",	STASH_RBTREE,	V_PASS,		RESUME,	"completed_pass", 11 },
-	{ "drop",	STASH_ARRAY,	V_DROP,		RESUME,	"completed_drop", 10 },
-	{ "tx",		STASH_ARRAY,	V_TX,		RESUME,	"completed_tx", 10 },
-	{ "devmap",	STASH_ARRAY,	V_DEVMAP,	RESUME,	"completed_redirect", 10 },
-	{ "cpumap",	STASH_ARRAY,	V_CPUMAP,	RESUME,	"completed_redirect", 10 },
-	{ "xsk",	STASH_ARRAY,	V_XSK,		RESUME,	"completed_redirect", 10 },
-	{ "limit",	STASH_ARRAY,	V_PASS,		RESUME,	"completed_pass", 10 },
-	{ "release",	STASH_ARRAY,	V_PASS,		RELEASE, NULL, 10 },
-	{ "delete",	STASH_ARRAY,	V_PASS,		DELETE,	NULL, 10 },
-	{ "mapfree",	STASH_INNER,	V_PASS,		MAPFREE, NULL, 10 },
-	{ "objdrop",	STASH_LIST,	V_PASS,		OBJDROP, NULL, 10 },
-	{ "detach",	STASH_ARRAY,	V_PASS,		DETACH,	NULL, 10 },
-	{ "unload",	STASH_ARRAY,	V_PASS,		UNLOAD,	NULL, 10 },
-	{ "unregister",	STASH_ARRAY,	V_PASS,		UNREGISTER, NULL, 10 },
+	{ "resume",	STASH_ARRAY,	V_PASS,		RESUME,	"completed_pass", 11 },
+	{ "hash",	STASH_HASH,	V_PASS,		RESUME,	"completed_pass", 11 },
+	{ "list",	STASH_LIST,	V_PASS,		RESUME,	"completed_pass", 11 },
+	{ "rbtree",	STASH_RBTREE,	V_PASS,		RESUME,	"completed_pass", 12 },
+	{ "drop",	STASH_ARRAY,	V_DROP,		RESUME,	"completed_drop", 11 },
+	{ "tx",		STASH_ARRAY,	V_TX,		RESUME,	"completed_tx", 11 },
+	{ "devmap",	STASH_ARRAY,	V_DEVMAP,	RESUME,	"completed_redirect", 11 },
+	{ "cpumap",	STASH_ARRAY,	V_CPUMAP,	RESUME,	"completed_redirect", 11 },
+	{ "xsk",	STASH_ARRAY,	V_XSK,		RESUME,	"completed_redirect", 11 },
+	{ "limit",	STASH_ARRAY,	V_PASS,		RESUME,	"completed_pass", 11 },
+	{ "release",	STASH_ARRAY,	V_PASS,		RELEASE, NULL, 11 },
+	{ "delete",	STASH_ARRAY,	V_PASS,		DELETE,	NULL, 11 },
+	{ "mapfree",	STASH_INNER,	V_PASS,		MAPFREE, NULL, 11 },
+	{ "objdrop",	STASH_LIST,	V_PASS,		OBJDROP, NULL, 11 },
+	{ "detach",	STASH_ARRAY,	V_PASS,		DETACH,	NULL, 11 },
+	{ "unload",	STASH_ARRAY,	V_PASS,		UNLOAD,	NULL, 11 },
+	{ "unregister",	STASH_ARRAY,	V_PASS,		UNREGISTER, NULL, 11 },
+	{ "generic",	STASH_ARRAY,	V_PASS,		GENERIC, NULL, 10 },
+	{ "lru",	STASH_LRU,	V_PASS,		EVICT,	NULL, 11 },
+	{ "hardirq",	STASH_HASH,	V_PASS,		HARDIRQ, NULL, 12 },
 };
 
 static const struct scenario *find_scenario(const char *name)
@@ -205,6 +294,170 @@ static int inner_map_create(struct coro_xdp *skel)
 	return fd;
 }
 
+/*
+ * generic: every suspension reached xdp_do_generic_redirect(), which must
+ * destroy it at once; nothing is published and the packets are dropped.
+ */
+static void generic_checks(struct coro_xdp *skel, int prog_fd, int sock,
+			   unsigned char *seen)
+{
+	long long created, suspended, destroyed, failed, parked, handles;
+	long received, bad = 0;
+
+	destroyed = wait_counter(prog_fd, "destroyed", count);
+	created = coro_counter(prog_fd, "created");
+	suspended = coro_counter(prog_fd, "suspended");
+	failed = coro_counter(prog_fd, "failed");
+	tap_ok(created == count && suspended == count && destroyed == count &&
+	       failed == 0 && skel->bss->await_failed == 0 &&
+	       coro_counter(prog_fd, "resumed") == 0 && completed(prog_fd) == 0,
+	       "%s: every datagram suspended and was destroyed on the generic redirect path: created %lld, suspended %lld, destroyed %lld of %ld; %lld failed to suspend",
+	       mode, created, suspended, destroyed, count, failed);
+	usleep(100000);
+	received = drain(sock, &bad, seen);
+	/* Each of the following means something only if the packets came. */
+	tap_ok(created == count && skel->bss->parked == 0 && received == 0,
+	       "%s: of %lld created, no handle reached queue_fn (%llu) and no datagram reached the UDP socket (%ld): the packets are dropped",
+	       mode, created, skel->bss->parked, received);
+	/* The program is still loaded: its teardown cannot hide a leak. */
+	parked = parked_above(0);
+	tap_ok(created == count && coro_counter(prog_fd, "parked") == 0 && parked == 0,
+	       "%s: of %lld created, with xdp_await loaded, %lld are parked and kernel.bpf_coro_parked is %+lld from its baseline",
+	       mode, created, coro_counter(prog_fd, "parked"), parked);
+	handles = handles_above(0);
+	tap_ok(created == count && handles == 0,
+	       "%s: of %lld created, with xdp_await loaded, kernel.bpf_coro_handles is %+lld from its baseline: every coroutine object freed",
+	       mode, created, handles);
+}
+
+/*
+ * lru: the updates of queue_fn evicted all but the last few handles, each
+ * destroyed from the work item; the rest are deleted from user space,
+ * where the destructor runs with interrupts on and destroys at once.
+ */
+static void lru_checks(struct coro_xdp *skel, int prog_fd, long received)
+{
+	int map_fd = bpf_map__fd(skel->maps.lslots);
+	__u32 max = bpf_map__max_entries(skel->maps.lslots);
+	long left = 0, evicted, deleted = 0, i;
+	long long deferred, destroyed, created, parked, handles;
+	__u32 *keys, key;
+	int err;
+
+	keys = calloc(count, sizeof(*keys));
+	if (!keys) {
+		perror("coro_xdp: keys");
+		exit(2);
+	}
+	for (err = bpf_map_get_next_key(map_fd, NULL, &key); !err && left < count;
+	     err = bpf_map_get_next_key(map_fd, &key, &key))
+		keys[left++] = key;
+	evicted = count - left;
+	deferred = wait_counter(prog_fd, "destroyed_deferred", evicted);
+	destroyed = coro_counter(prog_fd, "destroyed");
+	tap_ok(left <= max && evicted > 0 && deferred == evicted && destroyed == evicted,
+	       "%s: %ld of %ld evicted from the %u-entry LRU hash, %ld left; destroyed %lld, destroyed_deferred %lld: every eviction's destructor ran with interrupts off and was deferred",
+	       mode, evicted, count, max, left, destroyed, deferred);
+	parked = parked_above(left);
+	handles = handles_above(left);
+	tap_ok(left > 0 && parked == left && handles == left &&
+	       coro_counter(prog_fd, "parked") == left,
+	       "%s: the %ld left are parked: kernel.bpf_coro_parked %+lld, kernel.bpf_coro_handles %+lld, coro_parked %lld",
+	       mode, left, parked, handles, coro_counter(prog_fd, "parked"));
+
+	for (i = 0; i < left; i++)
+		if (!bpf_map_delete_elem(map_fd, &keys[i]))
+			deleted++;
+	free(keys);
+	/* No waiting: these destructors ran in the syscall. */
+	destroyed = coro_counter(prog_fd, "destroyed");
+	deferred = coro_counter(prog_fd, "destroyed_deferred");
+	tap_ok(deleted == left && destroyed == count && deferred == evicted,
+	       "%s: %ld of %ld deleted from user space and destroyed at once, not deferred: destroyed %lld of %ld, destroyed_deferred %lld (want %ld)",
+	       mode, deleted, left, destroyed, count, deferred, evicted);
+	created = coro_counter(prog_fd, "created");
+	parked = base_parked < 0 ? -1 : sysctl_read(PARKED) - base_parked;
+	handles = handles_above(0);
+	tap_ok(created == count && completed(prog_fd) == 0 &&
+	       coro_counter(prog_fd, "resumed") == 0 && created == destroyed &&
+	       parked == 0 && handles == 0 && received == 0,
+	       "%s: created %lld = completed %lld + destroyed %lld, none delivered; kernel.bpf_coro_parked %+lld, kernel.bpf_coro_handles %+lld with the program loaded",
+	       mode, created, completed(prog_fd), destroyed, parked, handles);
+}
+
+/* A cpu-clock event on CPU 0; its fd, or a negative errno. */
+static int cpu_clock_open(int freq)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.freq = 1,
+		.sample_freq = freq,
+		.disabled = 1,
+	};
+	int fd;
+
+	fd = syscall(__NR_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * hardirq: the perf_event program deletes the hash elements from the
+ * cpu-clock hrtimer, in hard interrupt context: every destructor defers.
+ */
+static void hardirq_checks(struct coro_xdp *skel, int prog_fd, int sock,
+			   unsigned char *seen, long received)
+{
+	long long max_rate = sysctl_read(MAX_SAMPLE_RATE);
+	int freq = IRQ_FREQ, pfd, err = 0, i;
+	long long deferred, destroyed, created, parked, handles;
+	struct bpf_link *link = NULL;
+	long bad = 0;
+
+	if (max_rate > 0 && max_rate < freq)
+		freq = max_rate;
+	skel->bss->irq_end = count;
+	pfd = cpu_clock_open(freq);
+	if (pfd < 0) {
+		err = pfd;
+	} else {
+		link = bpf_program__attach_perf_event(skel->progs.irq_delete, pfd);
+		if (!link)
+			err = -errno;
+	}
+	if (!tap_ok(!err, "%s: perf_event program attached to a %d Hz cpu-clock event on CPU 0",
+		    mode, freq))
+		printf("#   %s failed: %s (errno %d)\n",
+		       pfd < 0 ? "perf_event_open(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK, CPU 0)" :
+		       "bpf_program__attach_perf_event", strerror(-err), -err);
+	for (i = 0; link && i < 1000 && skel->bss->irq_next < (__u32)count; i++)
+		usleep(20000);
+	/* The link owns the event's fd. */
+	if (link)
+		bpf_link__destroy(link);
+	else if (pfd >= 0)
+		close(pfd);
+	tap_ok(skel->bss->irq_deleted == (__u64)count && skel->bss->irq_missing == 0,
+	       "%s: the perf_event program deleted %llu of %ld hash elements in %llu runs (%llu missing, %llu retried on a busy bucket)",
+	       mode, skel->bss->irq_deleted, count, skel->bss->irq_runs,
+	       skel->bss->irq_missing, skel->bss->irq_busy);
+	deferred = wait_counter(prog_fd, "destroyed_deferred", count);
+	destroyed = coro_counter(prog_fd, "destroyed");
+	tap_ok(deferred == count && destroyed == count,
+	       "%s: every destructor ran in hard interrupt context and was deferred: destroyed_deferred %lld, destroyed %lld of %ld",
+	       mode, deferred, destroyed, count);
+	received += drain(sock, &bad, seen);
+	created = coro_counter(prog_fd, "created");
+	parked = parked_above(0);
+	handles = handles_above(0);
+	tap_ok(created == count && completed(prog_fd) == 0 &&
+	       coro_counter(prog_fd, "resumed") == 0 && created == destroyed &&
+	       parked == 0 && handles == 0 && received == 0,
+	       "%s: created %lld = completed %lld + destroyed %lld, none delivered; kernel.bpf_coro_parked %+lld, kernel.bpf_coro_handles %+lld with the program loaded",
+	       mode, created, completed(prog_fd), destroyed, parked, handles);
+}
+
 static bool mem_back(long long slab0, long long free0, long long *slab1,
 		     long long *free1)
 {
@@ -230,18 +483,23 @@ static bool mem_back(long long slab0, long long free0, long long *slab1,
 
 int main(int argc, char **argv)
 {
-	long long base_parked, slab0, free0, slab1 = 0, free1 = 0;
+	long long slab0, free0, slab1 = 0, free1 = 0, parked, handles;
 	bool mem_ok;
 	long received = 0, bad = 0, expect_parked, done;
 	int ifindex, sock, prog_fd, attach_fd, inner_fd = -1, peer_ifindex = 0, limit = 0;
+	__u32 xdp_flags = XDP_FLAGS_DRV_MODE;
 	struct xsk xsk = { .fd = -1 };
 	const struct scenario *sc;
 	struct coro_xdp *skel;
 	unsigned char *seen;
 	char old_max[32] = "";
 
+	if (argc == 3 && !strcmp(argv[1], "--tests") && (sc = find_scenario(argv[2]))) {
+		printf("%d\n", sc->tests);
+		return 0;
+	}
 	if (argc != 5 || !(sc = find_scenario(argv[1]))) {
-		fprintf(stderr, "usage: coro_xdp MODE NS_PEER NS_EVOS COUNT (MODE: see coro_xdp.c)\n");
+		fprintf(stderr, "usage: coro_xdp MODE NS_PEER NS_EVOS COUNT, coro_xdp --tests MODE (MODE: see coro_xdp.c)\n");
 		return 2;
 	}
 	mode = argv[1];
@@ -256,6 +514,7 @@ int main(int argc, char **argv)
 
 	tap_plan(sc->tests);
 	base_parked = sysctl_read(PARKED);
+	base_handles = sysctl_read(HANDLES);
 
 	if (!strcmp(mode, "limit")) {
 		FILE *f = fopen(MAX_PARKED, "r+");
@@ -270,10 +529,14 @@ int main(int argc, char **argv)
 		}
 	}
 	expect_parked = limit ? limit : count;
+	if (sc->how == GENERIC)
+		xdp_flags = XDP_FLAGS_SKB_MODE;
 
 	skel = coro_xdp__open();
 	if (skel) {
 		skel->rodata->stash = sc->stash;
+		skel->rodata->nr_packets = count;
+		bpf_program__set_autoload(skel->progs.irq_delete, sc->how == HARDIRQ);
 		if (coro_xdp__load(skel)) {
 			coro_xdp__destroy(skel);
 			skel = NULL;
@@ -311,7 +574,7 @@ int main(int argc, char **argv)
 		if (bpf_map_update_elem(bpf_map__fd(skel->maps.cpus), &zero, &v, BPF_ANY))
 			peer_ifindex = -1;
 	}
-	if (sc->how == UNLOAD) {
+	if (sc->how == UNLOAD || sc->how == GENERIC) {
 		__u32 zero = 0;
 
 		attach_fd = bpf_program__fd(skel->progs.xdp_entry);
@@ -321,8 +584,9 @@ int main(int argc, char **argv)
 	}
 	tap_ok(ifindex && sock >= 0 && peer_ifindex >= 0 && attach_fd >= 0 &&
 	       (sc->stash != STASH_INNER || inner_fd >= 0) &&
-	       !bpf_xdp_attach(ifindex, attach_fd, XDP_FLAGS_DRV_MODE, NULL),
-	       "%s: native XDP attached to b0, UDP socket bound, maps set up", mode);
+	       !bpf_xdp_attach(ifindex, attach_fd, xdp_flags, NULL),
+	       "%s: %s XDP attached to b0, UDP socket bound, maps set up", mode,
+	       xdp_flags == XDP_FLAGS_SKB_MODE ? "generic" : "native");
 
 	/* The baseline: everything set up, nothing parked. */
 	drop_caches();
@@ -330,16 +594,21 @@ int main(int argc, char **argv)
 	free0 = available_kb();
 
 	tap_eq(send_packets(count), 0, "%s: sent %ld datagrams from CPU 0", mode, count);
-	wait_for(&skel->bss->parked, expect_parked);
-	wait_for(&skel->bss->await_failed, count - expect_parked);
-	usleep(100000);
-	received = drain(sock, &bad, seen);
-	tap_ok(skel->bss->parked == (__u64)expect_parked && skel->bss->overflow == 0 &&
-	       skel->bss->stash_failed == 0 && received == count - expect_parked,
-	       "%s: %llu parked, %ld delivered before any resume (want %ld, %ld)",
-	       mode, skel->bss->parked, received, expect_parked, count - expect_parked);
-	tap_eq(sysctl_read(PARKED) - base_parked, expect_parked,
-	       "%s: kernel.bpf_coro_parked counts them", mode);
+	if (sc->how != GENERIC) {
+		wait_for(&skel->bss->parked, expect_parked);
+		wait_for(&skel->bss->await_failed, count - expect_parked);
+		usleep(100000);
+		received = drain(sock, &bad, seen);
+		tap_ok(skel->bss->parked == (__u64)expect_parked && skel->bss->overflow == 0 &&
+		       skel->bss->stash_failed == 0 && received == count - expect_parked,
+		       "%s: %llu parked, %ld delivered before any resume (want %ld, %ld)",
+		       mode, skel->bss->parked, received, expect_parked,
+		       count - expect_parked);
+	}
+	/* Evictions destroyed most in the lru mode: lru_checks() counts the rest. */
+	if (sc->how != GENERIC && sc->how != EVICT)
+		tap_eq(sysctl_read(PARKED) - base_parked, expect_parked,
+		       "%s: kernel.bpf_coro_parked counts them", mode);
 
 	switch (sc->how) {
 	case RESUME: {
@@ -395,8 +664,11 @@ int main(int argc, char **argv)
 		       coro_counter(prog_fd, sc->counter),
 		       coro_counter(prog_fd, "failed"), coro_counter(prog_fd, "limited"));
 		if (sc->stash == STASH_RBTREE)
-			tap_eq(skel->bss->out_of_order, 0,
-			       "%s: resumed in key order", mode);
+			tap_ok(skel->bss->rb_descents > 0 && skel->bss->out_of_order == 0 &&
+			       skel->bss->rb_wrong == 0,
+			       "%s: keys inserted out of order (%llu descents), resumed in key order (%llu out of order), each key resuming its own packet (%llu wrong)",
+			       mode, skel->bss->rb_descents, skel->bss->out_of_order,
+			       skel->bss->rb_wrong);
 		break;
 	}
 	case RELEASE:
@@ -467,12 +739,21 @@ int main(int argc, char **argv)
 		bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
 		break;
 	}
+	case GENERIC:
+		generic_checks(skel, prog_fd, sock, seen);
+		break;
+	case EVICT:
+		lru_checks(skel, prog_fd, received);
+		break;
+	case HARDIRQ:
+		hardirq_checks(skel, prog_fd, sock, seen, received);
+		break;
 	}
 
 	if (peer_ifindex > 0)
 		xdp_detach_in_ns(ns_peer, peer_ifindex, ns_evos);
 	if (skel) {
-		bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
+		bpf_xdp_detach(ifindex, xdp_flags, NULL);
 		coro_xdp__destroy(skel);
 	}
 	if (inner_fd >= 0)
@@ -488,11 +769,20 @@ int main(int argc, char **argv)
 		}
 	}
 	close(sock);
-	tap_eq(wait_parked(base_parked), base_parked,
-	       "%s: kernel.bpf_coro_parked back to its baseline", mode);
+	parked = parked_above(0);
+	tap_ok(parked == 0, "%s: kernel.bpf_coro_parked back to its baseline (%+lld)",
+	       mode, parked);
+	handles = handles_above(0);
+	tap_ok(handles == 0,
+	       "%s: kernel.bpf_coro_handles back to its baseline (%+lld): every coroutine object freed",
+	       mode, handles);
 	mem_ok = mem_back(slab0, free0, &slab1, &free1);
 	tap_ok(mem_ok,
 	       "%s: memory back to baseline (slab %+lld kB, available %+lld kB)",
 	       mode, slab1 - slab0, free1 - free0);
+	if (tap_n != sc->tests) {
+		printf("# %s: %d checks made, %d planned\n", mode, tap_n, sc->tests);
+		return 1;
+	}
 	return tap_exit();
 }

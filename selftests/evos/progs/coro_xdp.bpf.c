@@ -2,10 +2,12 @@
 /*
  * XDP coroutines for coro_xdp: UDP packets to the test port await, and
  * queue_fn stashes each handle where the test asks (an array map, a hash
- * map, an inner map of a map-in-map, a BPF linked list or an rbtree).
- * SYSCALL programs then resume them all, on whatever CPU they run, or
- * destroy them.  A resumed run re-derives its packet pointers, checks what
- * it computed before the await, and returns the verdict the test asks for.
+ * map, an LRU hash map, an inner map of a map-in-map, a BPF linked list or
+ * an rbtree).  SYSCALL programs then resume them all, on whatever CPU they
+ * run, or destroy them; a perf_event program can delete the hash map's
+ * elements from hard interrupt context.  A resumed run re-derives its
+ * packet pointers, checks what it computed before the await, and returns
+ * the verdict the test asks for.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -20,10 +22,18 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #define NR_SLOTS 16384
+/* Far fewer than the packets of a test: updates evict. */
+#define LRU_SLOTS 64
+/* rbtree keys are the arrival numbers multiplied by this, modulo nr_packets. */
+#define RB_KEY_MUL 7919
+/* Hash elements the perf_event program deletes per run. */
+#define IRQ_BATCH 8
 #define ESRCH 3
+#define EBUSY 16
 
 /* Where queue_fn puts the handle (rodata, set before load). */
-enum stash { STASH_ARRAY, STASH_HASH, STASH_INNER, STASH_LIST, STASH_RBTREE };
+enum stash { STASH_ARRAY, STASH_HASH, STASH_INNER, STASH_LIST, STASH_RBTREE,
+	     STASH_LRU };
 /* What the resumed run returns (bss, may change between runs). */
 enum verdict { V_PASS, V_DROP, V_TX, V_DEVMAP, V_CPUMAP, V_XSK };
 
@@ -40,6 +50,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct slot);
 } hslots SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LRU_SLOTS);
+	__type(key, __u32);
+	__type(value, struct slot);
+} lslots SEC(".maps");
 
 struct inner_slots {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -96,6 +113,8 @@ private(R) struct bpf_rb_root rb __contains(rb_coro, node);
 
 const volatile __u16 port = 9000;
 const volatile __u32 stash = STASH_ARRAY;
+/* The number of packets the test sends (the rbtree keys' modulus). */
+const volatile __u32 nr_packets = 1;
 __u32 verdict = V_PASS;
 
 __u32 next_slot;
@@ -103,6 +122,14 @@ __u64 parked, overflow, await_failed, stash_failed;
 __u64 locals_ok, locals_bad, cross_cpu, same_cpu;
 __u64 resumed, resumed_pass, resumed_verdict, resumed_empty, resumed_other;
 __u64 out_of_order, dropped_nodes, reflected;
+/* rbtree: keys inserted below the previous one; resumes of the wrong packet. */
+__u64 rb_descents, rb_wrong;
+__u64 rb_last_key;
+/* The arrival number of the packet whose run was resumed last. */
+__u32 resumed_slot;
+/* perf_event: next key of hslots to delete, and the end of the range. */
+__u32 irq_next, irq_end;
+__u64 irq_runs, irq_deleted, irq_missing, irq_busy;
 
 static void slot_put(struct slot *s, struct bpf_coro *h)
 {
@@ -111,6 +138,12 @@ static void slot_put(struct slot *s, struct bpf_coro *h)
 		bpf_coro_release(h);
 		__sync_fetch_and_add(&overflow, 1);
 	}
+}
+
+/* The rbtree key of the packet that arrived @slot-th: a permutation. */
+static __u64 rb_key(__u32 slot)
+{
+	return nr_packets ? (__u64)slot * RB_KEY_MUL % nr_packets : slot;
 }
 
 static bool rb_less(struct bpf_rb_node *a, const struct bpf_rb_node *b)
@@ -139,7 +172,10 @@ static int park_node(struct bpf_coro *h, __u64 key)
 
 		if (!n)
 			goto fail;
-		n->key = key;
+		n->key = rb_key(key);
+		if (n->key < rb_last_key)
+			rb_descents++;
+		rb_last_key = n->key;
 		h = bpf_kptr_xchg(&n->h, h);
 		if (h)
 			bpf_coro_release(h);
@@ -168,6 +204,10 @@ static int park(struct bpf_coro *h, __u64 cookie)
 	if (stash == STASH_HASH) {
 		bpf_map_update_elem(&hslots, &key, &zero, BPF_NOEXIST);
 		s = bpf_map_lookup_elem(&hslots, &key);
+	} else if (stash == STASH_LRU) {
+		/* Evicts the least recently used element, and its handle. */
+		bpf_map_update_elem(&lslots, &key, &zero, BPF_NOEXIST);
+		s = bpf_map_lookup_elem(&lslots, &key);
 	} else if (stash == STASH_INNER) {
 		__u32 idx = 0;
 
@@ -223,6 +263,7 @@ int xdp_await(struct xdp_md *ctx)
 	}
 
 	/* Resumed: packet pointers must be derived again from ctx. */
+	resumed_slot = slot;
 	p = payload_of(ctx, &sport2);
 	if (p && p->seq == seq && sport2 == sport)
 		__sync_fetch_and_add(&locals_ok, 1);
@@ -389,13 +430,17 @@ int drop_list(void *ctx)
 	return 0;
 }
 
-/* Take the smallest key out of the rbtree and resume it, in key order. */
+/*
+ * Take the smallest key out of the rbtree and resume it, in key order; the
+ * run resumed must be that of the packet the key was made for.
+ */
 static int rb_one(__u32 i, void *data)
 {
 	__u64 *last = data;
 	struct bpf_rb_node *rn;
 	struct rb_coro *n;
 	struct bpf_coro *h;
+	__u64 key;
 
 	bpf_spin_lock(&rb_lock);
 	rn = bpf_rbtree_first(&rb);
@@ -408,13 +453,18 @@ static int rb_one(__u32 i, void *data)
 	if (!rn)
 		return 1;
 	n = container_of(rn, struct rb_coro, node);
-	if (n->key + 1 < *last)
+	key = n->key;
+	if (key + 1 < *last)
 		out_of_order++;
-	*last = n->key + 1;
+	*last = key + 1;
 	h = bpf_kptr_xchg(&n->h, NULL);
 	bpf_obj_drop(n);
-	if (h)
-		account(bpf_coro_resume(h));
+	if (!h)
+		return 0;
+	resumed_slot = ~0U;
+	account(bpf_coro_resume(h));
+	if (resumed_slot == ~0U || rb_key(resumed_slot) != key)
+		rb_wrong++;
 	return 0;
 }
 
@@ -424,5 +474,40 @@ int resume_rbtree(void *ctx)
 	__u64 last = 0;
 
 	bpf_loop(NR_SLOTS, rb_one, &last, 0);
+	return 0;
+}
+
+static int irq_delete_one(__u32 i, void *data)
+{
+	__u32 key = irq_next;
+	long err;
+
+	if (key >= irq_end)
+		return 1;
+	err = bpf_map_delete_elem(&hslots, &key);
+	if (err == -EBUSY) {
+		/* The bucket is locked on this CPU: again on the next run. */
+		irq_busy++;
+		return 1;
+	}
+	if (err)
+		irq_missing++;
+	else
+		irq_deleted++;
+	irq_next = key + 1;
+	return 0;
+}
+
+/*
+ * Attached to a cpu-clock event of one CPU: runs in hard interrupt
+ * context, from the event's hrtimer.  Deletes the next IRQ_BATCH elements
+ * of hslots, so that the handles' destructor runs in hard interrupt
+ * context too.
+ */
+SEC("perf_event")
+int irq_delete(struct bpf_perf_event_data *ctx)
+{
+	irq_runs++;
+	bpf_loop(IRQ_BATCH, irq_delete_one, NULL, 0);
 	return 0;
 }
