@@ -112,6 +112,7 @@ static inline bool bpf_coro_is_desc(const struct bpf_prog *prog, u64 addr)
 {
 	return false;
 }
+
 static inline int bpf_coro_xdp_park(void *coro, struct xdp_frame *xdpf,
 				    struct net_device *dev)
 {
