@@ -5,9 +5,13 @@
 # on b0 suspends UDP datagrams and hands them to the shipped workers
 # (bpf/evos_worker), two of them on CPUs 0 and 1; the workers resume them
 # and they go up the stack, or, with "evosctl xsk consume" running, to the
-# AF_XDP socket of the rx queue they arrived on (b0 has two).  Then the pool
-# grows, stops, and everything is detached, leaving nothing behind; and the
-# commands fail clearly when used out of order.
+# AF_XDP socket of the rx queue they arrived on (b0 has two).  After each
+# round of traffic, the kernel's coroutine counters of evos_xdp must show
+# every datagram suspended and resumed once: the data path delivers inline
+# when an await fails, so delivery alone proves nothing.  Then the pool
+# grows, stops, and everything is detached while traffic flows and
+# coroutines are queued (a pool whose run pops nothing), leaving nothing
+# behind; and the commands fail clearly when used out of order.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -33,8 +37,11 @@ rxq() { "$EVOS_BPFTOOL" map lookup pinned "$PIN/objs/evos_xdp/maps/rxq_packets" 
 	jq '[.formatted.values[].value] | add'; }
 nthreads() { grep -l '^evos_worker/' /proc/[0-9]*/comm 2>/dev/null | wc -l; }
 stat() { ctl --json stats | jq -r ".[] | select(.object == \"evos_xdp\") | $1"; }
+# The kernel's coro_suspended and coro_resumed of evos_xdp (its fdinfo).
+kcoro() { stat '.coroutines.evos_xdp | "\(.suspended) \(.resumed)"'; }
+PARKED=/proc/sys/kernel/bpf_coro_parked
 
-tap_plan 30
+tap_plan 34
 
 if ! veth_pair "$NS_A" "$NS_B" 2; then
 	not_ok "veth pair"
@@ -59,6 +66,8 @@ check_eq "every datagram suspended at XDP and resumed by a worker" \
 	"$(stat .counters.suspended.total) $(stat .counters.resumed.total)" "$COUNT $COUNT"
 check_eq "the kernel counted each coroutine completed with XDP_PASS" \
 	"$(stat .coroutines.evos_xdp.completed_pass) $(stat .coroutines.evos_xdp.destroyed)" "$COUNT 0"
+check_eq "the kernel suspended and resumed each of the $COUNT datagrams once (coro_suspended, coro_resumed)" \
+	"$(kcoro)" "$COUNT $COUNT"
 watch=$(timeout -s INT 2.5 "$EVOSCTL" --pin-root "$PIN" --json stats --watch 1)
 rounds=$(echo "$watch" | grep -c '^\[')
 check_eq "evosctl stats --watch repeats until interrupted ($rounds rounds in 2.5 s)" \
@@ -98,6 +107,8 @@ want="$(( $(rxq 0) - first0 )) $(( $(rxq 1) - first1 ))"
 check_eq "each datagram reached the socket of the queue it arrived on ($want)" "$got" "$want"
 check_eq "the datagrams came in on both queues" \
 	"$(jq -r '[.queues[] | select(.packets > 0)] | length' "$tmp/xsk.json")" 2
+check_eq "each of them went through await and a worker: the kernel suspended and resumed $((2 * COUNT)) in all" \
+	"$(kcoro)" "$((2 * COUNT)) $((2 * COUNT))"
 
 # --echo: every datagram goes back out of b0 to the peer.
 a0_rx() { ip -n "$NS_A" -j -s link show a0 | jq '.[0].stats64.rx.packets'; }
@@ -110,6 +121,8 @@ wait "$consumer"
 sleep 0.2
 check_eq "xsk consume --echo sent all 200 back to the peer" \
 	"$(jq -r '[.queues[].echoed] | add' "$tmp/echo.json") $(( $(a0_rx) - before ))" "200 200"
+check_eq "the 200 echoed went through await and a worker: the kernel suspended and resumed $((2 * COUNT + 200)) in all" \
+	"$(kcoro)" "$((2 * COUNT + 200)) $((2 * COUNT + 200))"
 
 check "evosctl workers set --count 3" ctl workers set --count 3
 check_eq "three workers, the CPU list kept" "$(nthreads) $(wcol 2 2)" "3 0"
@@ -129,20 +142,33 @@ check_fails "loading without privileges says to run as root" "run evosctl as roo
 	in_ns "$NS_B" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 	"$EVOSCTL" --pin-root "$PIN" load "$BPF_OBJ_DIR/xdp_count.bpf.o"
 
-# Lifecycle: detach while traffic flows leaves nothing behind.
-base_parked=$(cat /proc/sys/kernel/bpf_coro_parked)
-check "workers started again for the detach under traffic" \
-	ctl workers start "$BPF_OBJ_DIR/evos_worker.bpf.o" --count 2 --cpus 0-1
+# Lifecycle: detach while traffic flows leaves nothing behind.  The pool is
+# the test object's "holding" (progs/workers.bpf.c, its first
+# evos_worker_ops, which evosctl registers), whose run pops nothing: every
+# coroutine the traffic parks stays queued until the teardown, so the count
+# read just before the detach is a lower bound of what the detach finds.
+base_parked=$(cat "$PARKED")
+check "workers started again for the detach under traffic, with a pool that holds every coroutine" \
+	ctl workers start "$EVOS_BUILD/selftests/progs/workers.bpf.o" --count 2 --cpus 0-1
 in_ns "$NS_A" "$EVOS_BUILD/selftests/pktgen" --dst 10.9.0.2 --port 9000 --count 20000 --flows 32 &
 sender=$!
-sleep 0.3
+for _ in $(seq 100); do
+	[ $(( $(cat "$PARKED") - base_parked )) -ge 100 ] && break
+	sleep 0.05
+done
+parked=$(( $(cat "$PARKED") - base_parked ))
+queued=$(awk 'NR > 2 { n += $9 } END { print n + 0 }' "$WSTAT")
+flowing=$(kill -0 "$sender" 2>/dev/null && echo flowing || echo done)
+pool=$(awk 'NR == 1 { print $2 }' "$WSTAT")
 ctl detach >/dev/null
 wait "$sender"
-leftover=$(( $("$EVOS_BPFTOOL" -j prog show | jq '[.[] | select(.name == "evos_xdp" or .name == "run")] | length') +
-	      $("$EVOS_BPFTOOL" -j map show | jq '[.[] | select(.name == "xsks" or .name == "rxq_packets" or .name == "evos_stats" or .name == "evos_workers")] | length') +
+check_eq "coroutines were parked when the detach began ($parked parked, $queued queued on pool $pool, traffic $flowing)" \
+	"$([ "$parked" -gt 0 ] && [ "$queued" -gt 0 ] && echo parked) $pool $flowing" "parked holding flowing"
+leftover=$(( $("$EVOS_BPFTOOL" -j prog show | jq '[.[] | select(.name == "evos_xdp" or .name == "run" or .name == "run_hold" or .name == "xdp_to_worker" or .name == "xdp_peer")] | length') +
+	      $("$EVOS_BPFTOOL" -j map show | jq '[.[] | select(.name == "xsks" or .name == "rxq_packets" or .name == "evos_stats" or .name == "evos_workers" or .name == "holding" or .name == "held" or .name == "devs")] | length') +
 	      $("$EVOS_BPFTOOL" -j link show | jq '[.[] | select(.type == "struct_ops" or .type == "xdp")] | length') ))
 check_eq "after detach under traffic: no worker thread, no pool, no XDP on b0, no programs, maps or links, nothing parked" \
-	"$(nthreads) $(awk 'NR == 1 { print $2 }' "$WSTAT") $(ip -n "$NS_B" -j link show b0 | jq -r '.[0].xdp.prog.name // "none"') $leftover $(cat /proc/sys/kernel/bpf_coro_parked)" \
+	"$(nthreads) $(awk 'NR == 1 { print $2 }' "$WSTAT") $(ip -n "$NS_B" -j link show b0 | jq -r '.[0].xdp.prog.name // "none"') $leftover $(cat "$PARKED")" \
 	"0 - none 0 $base_parked"
 check_fails "detach with nothing attached says there is nothing to detach" \
 	"there is nothing to detach" ctl detach

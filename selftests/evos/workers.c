@@ -29,22 +29,42 @@
  *   teardown  10,000 coroutines queued (run pops nothing); the pool is
  *             detached while more traffic arrives: the threads go, every
  *             coroutine is destroyed and counted, memory comes back
+ *   wake      one worker on CPU 1 with no idle timeout: a datagram parks
+ *             its coroutine in a map slot (no push); a second datagram's
+ *             XDP main body pushes it to the worker and returns XDP_PASS
+ *             (that datagram goes up b0's stack), so no xdp_do_flush()
+ *             follows: the push must wake the worker itself, which
+ *             resumes the coroutine within 2 s
+ *   burst     2048 frames sent from a0 by BPF_PROG_TEST_RUN with live
+ *             frames, in bulks of 64 that b0's NAPI takes one poll each,
+ *             all to one worker: it resumes all of them, woken at most
+ *             once per flush (32 flushes of 64 pushes; wake-ups <= 32);
+ *             then 16 bulks, each to the worker asleep: one wake-up each
+ *   register  two processes attach a pool at the same moment, five times:
+ *             one registers, the other gets -EBUSY from the kernel; a
+ *             pool with batch 257 is refused with -E2BIG, 256 is taken
  *
  * Every datagram sent is accounted for: reflected, or counted as dropped
  * (push refused, await failed, destroyed with its queue).  Prints TAP.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#include <linux/if_ether.h>
 #include <linux/if_link.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -67,7 +87,7 @@ struct worker_stat {
 
 struct pool_stat {
 	char name[32];
-	unsigned int nr;
+	unsigned int nr, batch;
 	unsigned long long dropped;
 	struct worker_stat w[MAX_W];
 };
@@ -79,7 +99,7 @@ static unsigned long long base_dropped;	/* the kernel's count is global */
 static int pool_read(struct pool_stat *ps)
 {
 	char line[256];
-	unsigned int n = 0, batch;
+	unsigned int n = 0;
 	FILE *f = fopen(WORKERS_FILE, "r");
 
 	memset(ps, 0, sizeof(*ps));
@@ -87,7 +107,7 @@ static int pool_read(struct pool_stat *ps)
 		return -1;
 	if (!fgets(line, sizeof(line), f) ||
 	    sscanf(line, "pool %31s workers %u batch %u dropped %llu", ps->name,
-		   &ps->nr, &batch, &ps->dropped) != 4 ||
+		   &ps->nr, &ps->batch, &ps->dropped) != 4 ||
 	    !fgets(line, sizeof(line), f)) {
 		fclose(f);
 		return -1;
@@ -461,23 +481,479 @@ static void test_teardown(struct workers *skel, struct bpf_link **link, int prog
 	       coro_counter(prog_fd, "created"), coro_counter(prog_fd, "destroyed"));
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * A push from the main body of an XDP program, with no flush after it.
+ * The one worker of pool "lone" (CPU 1, no idle timeout) has slept since
+ * the pool started.  Datagram 1 awaits, and its queue_fn only stashes the
+ * handle in a map slot: nothing is pushed, nothing woken.  Datagram 2,
+ * sent after datagram 1's flush published the handle, has its main body
+ * push that handle to the worker and return XDP_PASS.  veth_poll() calls
+ * xdp_do_flush() only after a redirect, so no flush follows that push.
+ * A push that only marked the worker for the end of the next flush on
+ * its CPU (deferring whenever a bpf_net_context is set, as in any NAPI
+ * poll, whatever verdict follows) would leave the worker asleep and the coroutine queued (depth 1) until some later flush
+ * on CPU 0, and none comes: the only other packet is the ICMP error that
+ * datagram 2 provokes in b0's stack, which a0's XDP passes (no redirect,
+ * no flush); the worker's own flushes run on CPU 1, and only once it is
+ * awake.  So a resume within 2 s, with a wake-up more, can only come from
+ * the push waking the worker itself.
+ */
+static void test_wake(struct workers *skel, long long base_parked)
+{
+	long long t0, waited = -1;
+	struct pool_stat a, b;
+	int i;
+
+	skel->bss->stash_in_slot = 1;
+	tap_eq(send_wait(send_async(1)), 0,
+	       "wake: sent a datagram whose queue_fn stashes its coroutine in a map slot");
+	wait_for(&skel->bss->stashed, 1);
+	pool_read(&a);
+	tap_ok(skel->bss->stashed == 1 && sysctl_read(PARKED) - base_parked == 1 &&
+	       a.nr == 1 && a.w[0].cpu == 1 && a.w[0].depth == 0 &&
+	       a.w[0].resumed == 0 && a.w[0].wakeups == 0,
+	       "wake: one coroutine parked in the slot, none queued; the worker (CPU %d) asleep since the pool started (%llu wake-ups, %llu runs)",
+	       a.w[0].cpu, a.w[0].wakeups, a.w[0].runs);
+
+	skel->bss->stash_in_slot = 0;
+	skel->bss->push_from_slot = 1;
+	tap_eq(send_wait(send_async(1)), 0,
+	       "wake: sent a datagram whose XDP main body pushes the stashed coroutine and returns XDP_PASS");
+	t0 = now_ms();
+	for (i = 0; i < 200; i++) {
+		if (skel->bss->reflected) {
+			waited = now_ms() - t0;
+			break;
+		}
+		usleep(10000);
+	}
+	pool_read(&b);
+	tap_ok(skel->bss->kick_pushed == 1 && waited >= 0 && skel->bss->reflected == 1 &&
+	       b.w[0].resumed == 1 && b.w[0].depth == 0 && !dropped_by_bpf(skel),
+	       "wake: the worker resumed the pushed coroutine within 2 s (after %lld ms; pushed %llu, resumed %llu, still queued %d)",
+	       waited, skel->bss->kick_pushed, b.w[0].resumed, b.w[0].depth);
+	tap_ok(b.w[0].wakeups > a.w[0].wakeups,
+	       "wake: the push woke the sleeping worker (wake-ups %llu -> %llu)",
+	       a.w[0].wakeups, b.w[0].wakeups);
+}
+
+#define BURST_BULK	64	/* a NAPI poll's budget, and the test run's batch */
+
+/* Internet checksum of @len bytes (even). */
+static __u16 ip_csum(const void *p, size_t len)
+{
+	const __u16 *w = p;
+	__u32 sum = 0;
+
+	for (; len > 1; len -= 2)
+		sum += *w++;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
+/* A frame from a0 (10.9.0.1:20000) to b0 (10.9.0.2:9000), flow 0. */
+static size_t burst_frame(unsigned char *buf, size_t payload)
+{
+	struct ethhdr *eth = (void *)buf;
+	struct iphdr *ip = (void *)(eth + 1);
+	struct udphdr *udp = (void *)(ip + 1);
+	static const unsigned char a0[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x01 };
+	static const unsigned char b0[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x02 };
+
+	memcpy(eth->h_dest, b0, ETH_ALEN);
+	memcpy(eth->h_source, a0, ETH_ALEN);
+	eth->h_proto = htons(ETH_P_IP);
+	memset(ip, 0, sizeof(*ip));
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->tot_len = htons(sizeof(*ip) + sizeof(*udp) + payload);
+	ip->saddr = htonl(0x0a090001);
+	ip->daddr = htonl(0x0a090002);
+	ip->check = ip_csum(ip, sizeof(*ip));
+	udp->source = htons(20000);
+	udp->dest = htons(9000);
+	udp->len = htons(sizeof(*udp) + payload);
+	udp->check = 0;
+	pkt_payload_fill((void *)(udp + 1), payload, 0, 0);
+	return sizeof(*eth) + sizeof(*ip) + sizeof(*udp) + payload;
+}
+
+/*
+ * Send @n frames out of a0 (ifindex @ifindex in NS_PEER), from CPU 0:
+ * xdp_burst runs under BPF_PROG_TEST_RUN with live frames and returns
+ * XDP_TX for each.  The test run handles BURST_BULK frames per batch with
+ * softirqs off and flushes once at the end of the batch: the devmap
+ * queue hands them to veth, which schedules b0's NAPI once; when softirqs
+ * come back on, b0's poll (budget 64) takes the whole bulk and flushes
+ * once.  Returns 0 when the test run succeeded.
+ */
+static int burst_from_peer(struct workers *skel, int ifindex, long n)
+{
+	unsigned char pkt[128];
+	size_t len = burst_frame(pkt, 22);
+	struct xdp_md md = { .data_end = len, .ingress_ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_size_in = len,
+		    .ctx_in = &md, .ctx_size_in = sizeof(md),
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .repeat = n,
+		    .batch_size = BURST_BULK);
+	cpu_set_t cpus;
+	int err;
+
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) || enter_ns(ns_peer))
+		return -1;
+	err = pin_to_cpu(0) ?:
+	      bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xdp_burst), &opts);
+	if (enter_ns(ns_evos) || sched_setaffinity(0, sizeof(cpus), &cpus))
+		err = -1;
+	return err;
+}
+
+/*
+ * A test run with repeat > 1 adds its program to the XDP dispatcher and
+ * removes it at the end, rewriting the dispatcher's call site (text_poke)
+ * while the worker and b0's NAPI call through it on the other CPU; under
+ * multi-threaded TCG that has been seen to oops on the calling CPU (int3
+ * in bpf_dispatcher_xdp_func), with or without coroutines.  As generic
+ * XDP on NS_PEER's lo (no traffic there), xdp_burst stays a member of the
+ * dispatcher, and the test runs only count its users.  @prog_fd -1
+ * detaches it.
+ */
+static int burst_keep_dispatched(int prog_fd)
+{
+	int lo, err;
+
+	if (enter_ns(ns_peer))
+		return -1;
+	lo = if_nametoindex("lo");
+	err = !lo || (prog_fd >= 0 ?
+		      bpf_xdp_attach(lo, prog_fd, XDP_FLAGS_SKB_MODE, NULL) :
+		      bpf_xdp_detach(lo, XDP_FLAGS_SKB_MODE, NULL));
+	if (enter_ns(ns_evos))
+		err = -1;
+	return err;
+}
+
+/* The state letter of a thread in /proc/PID/stat, or '?'. */
+static char thread_state(int pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return '?';
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
+/* Wait until worker 0 resumed @resumed in all and sleeps, up to 2 s. */
+static bool wait_asleep(unsigned long long resumed)
+{
+	struct pool_stat ps;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (!pool_read(&ps) && ps.w[0].resumed == resumed && !ps.w[0].depth &&
+		    thread_state(ps.w[0].pid) == 'S')
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+#define PACED_BULKS	16
+
+/*
+ * One wake-up per flush, not per push.  pktgen makes no burst here: each
+ * of its sendto() calls runs b0's NAPI poll for that one datagram as soon
+ * as it enables softirqs again, so every flush would carry one push and
+ * the wake-ups would only tell how soon the worker goes back to sleep.
+ * Bulks from a0's XDP reach b0 as a driver's traffic does: b0's NAPI poll
+ * (budget 64) takes a bulk of 64 frames, and its one xdp_do_flush()
+ * publishes the 64 coroutines, whose pushes leave the wake-up to the end
+ * of that flush.  So the flushes that pushed are 2048 / 64 = 32 (counted
+ * by queue_fn), and the worker, woken at most once per flush and counted
+ * only when it was asleep, has at most 32 wake-ups for 2048 resumes.
+ * The worker's own flushes on CPU 1 wake nothing: what it resumes goes to
+ * a0, whose XDP drops it.
+ *
+ * A worker kept busy by the burst is rarely asleep when a flush comes, so
+ * then 16 bulks follow one at a time, each once the worker has resumed
+ * the previous one and sleeps, with queue_fn spinning 2 ms after each
+ * push: a worker woken by a push would resume that coroutine and sleep
+ * again before the next push, and be counted once per push (about 64 per
+ * bulk).  Woken at the end of the flush, it is counted once per bulk: 16
+ * wake-ups for 16 flushes.  A flush that woke nobody would leave its bulk
+ * queued.
+ */
+static void test_burst(struct workers *skel, int prog_fd, int peer_ifindex)
+{
+	const long sent = 2048, paced = PACED_BULKS * BURST_BULK;
+	unsigned long long resumed, wakeups, flushes;
+	struct pool_stat a, b;
+	bool asleep = true;
+	int err, i;
+
+	pool_read(&a);
+	err = burst_keep_dispatched(bpf_program__fd(skel->progs.xdp_burst)) ?:
+	      burst_from_peer(skel, peer_ifindex, sent);
+	tap_ok(!err && skel->bss->burst_tx == (__u64)sent,
+	       "burst: a0 sent %llu frames to b0 in bulks of %d (test run with live frames, CPU 0)",
+	       skel->bss->burst_tx, BURST_BULK);
+	wait_accounted(skel, sent, 0);
+	pool_read(&b);
+	resumed = b.w[0].resumed - a.w[0].resumed;
+	wakeups = b.w[0].wakeups - a.w[0].wakeups;
+	flushes = skel->bss->flushes;
+	tap_ok(skel->bss->reflected == (__u64)sent && resumed == (__u64)sent &&
+	       !dropped_by_bpf(skel) && b.w[0].depth == 0 &&
+	       coro_counter(prog_fd, "created") == sent &&
+	       coro_counter(prog_fd, "completed_redirect") == sent,
+	       "burst: all %llu came back, resumed by the one worker (%llu; created %lld, completed_redirect %lld)",
+	       skel->bss->reflected, resumed, coro_counter(prog_fd, "created"),
+	       coro_counter(prog_fd, "completed_redirect"));
+	tap_ok(flushes == (unsigned long long)sent / BURST_BULK && wakeups >= 1 &&
+	       wakeups <= flushes,
+	       "burst: the worker was woken %llu times for %llu coroutines resumed: at most once per flush (%llu flushes pushed, %d coroutines each)",
+	       wakeups, resumed, flushes, BURST_BULK);
+
+	/* Bulk by bulk, each to a sleeping worker, 2 ms between pushes. */
+	skel->bss->push_spin_ns = 2000000;
+	a = b;
+	for (i = 0; i < PACED_BULKS && !err; i++) {
+		asleep &= wait_asleep(a.w[0].resumed + (unsigned long long)i * BURST_BULK);
+		err = burst_from_peer(skel, peer_ifindex, BURST_BULK);
+	}
+	wait_accounted(skel, sent + paced, 0);
+	wait_asleep(a.w[0].resumed + paced);
+	pool_read(&b);
+	resumed = b.w[0].resumed - a.w[0].resumed;
+	wakeups = b.w[0].wakeups - a.w[0].wakeups;
+	flushes = skel->bss->flushes - flushes;
+	tap_ok(!err && asleep && skel->bss->reflected == (__u64)(sent + paced) &&
+	       resumed == (__u64)paced && !dropped_by_bpf(skel),
+	       "burst: %d more bulks of %d, each sent once the worker slept: all %llu came back",
+	       PACED_BULKS, BURST_BULK, resumed);
+	tap_ok(flushes == PACED_BULKS && wakeups == flushes,
+	       "burst: one wake-up per flush: %llu wake-ups for %llu flushes of %d pushes (%llu resumed)",
+	       wakeups, flushes, BURST_BULK, resumed);
+	burst_keep_dispatched(-1);
+}
+
+/* Worker threads once there are @n of them, or after 1 s. */
+static int wait_threads(int n)
+{
+	int i, got = -1;
+
+	for (i = 0; i < 100; i++) {
+		got = count_worker_threads();
+		if (got == n)
+			break;
+		usleep(10000);
+	}
+	return got;
+}
+
+/* At most 256 coroutines per call of run: batch 257 is refused. */
+static void test_batch_limit(void)
+{
+	struct bpf_link *link = NULL;
+	struct workers *skel;
+	struct pool_stat ps;
+	int err = -1;
+
+	skel = workers__open();
+	if (skel) {
+		skel->struct_ops.lone->batch = 257;
+		if (!workers__load(skel)) {
+			link = bpf_map__attach_struct_ops(skel->maps.lone);
+			err = link ? 0 : -errno;
+		}
+	}
+	pool_read(&ps);
+	tap_ok(skel && !link && err == -E2BIG && ps.nr == 0 && count_worker_threads() == 0,
+	       "register: a pool with batch 257 is refused: %d (-E2BIG is %d); no pool, no thread",
+	       err, -E2BIG);
+	bpf_link__destroy(link);
+	workers__destroy(skel);
+
+	link = NULL;
+	skel = workers__open();
+	if (skel) {
+		skel->struct_ops.lone->batch = 256;
+		if (!workers__load(skel))
+			link = bpf_map__attach_struct_ops(skel->maps.lone);
+	}
+	pool_read(&ps);
+	tap_ok(link && !strcmp(ps.name, "lone") && ps.nr == 1 && ps.batch == 256 &&
+	       wait_threads(1) == 1,
+	       "register: a pool with batch 256 is registered (pool '%s', batch %u, %u workers)",
+	       ps.name, ps.batch, ps.nr);
+	bpf_link__destroy(link);
+	workers__destroy(skel);
+}
+
+#define REGISTER_ROUNDS	5
+
+/* One of two processes that attach a pool at the same moment. */
+struct contender {
+	const char *map;	/* the struct_ops map it attaches */
+	unsigned int nr;	/* its number of workers */
+	int cpu;
+	pid_t pid;
+	int res[2];		/* it writes the attach's errno (0: attached) */
+	int err;
+};
+
+/*
+ * In the child: load the object, say so on @ready, wait for @go to close,
+ * attach, report, and hold the pool until @release closes.
+ */
+static void contend(struct contender *c, int ready, int go, int release)
+{
+	struct bpf_link *link = NULL;
+	struct bpf_map *map = NULL;
+	struct workers *skel;
+	int err = ENOENT;
+	char ch;
+
+	pin_to_cpu(c->cpu);
+	skel = workers__open_and_load();
+	if (skel)
+		map = bpf_object__find_map_by_name(skel->obj, c->map);
+	if (write(ready, "r", 1) != 1)
+		_exit(1);
+	/* Both contenders block here; the parent closes @go for both at once. */
+	if (read(go, &ch, 1) == 0 && map) {
+		link = bpf_map__attach_struct_ops(map);
+		err = link ? 0 : errno;
+	}
+	if (write(c->res[1], &err, sizeof(err)) != sizeof(err))
+		_exit(1);
+	while (read(release, &ch, 1) > 0)
+		;
+	bpf_link__destroy(link);
+	workers__destroy(skel);
+	_exit(0);
+}
+
+/*
+ * Two processes, on CPUs 0 and 1, each load the object and attach a pool
+ * ("two" and "three") the moment a pipe closes: both create their threads,
+ * then register under the kernel's pool lock.  The loser's -EBUSY comes
+ * from the link creation (bpf_link_create(), the struct_ops' reg), with
+ * the winner's pool registered; the loser's threads are gone.
+ */
+static void test_register(void)
+{
+	struct contender c[2] = {
+		{ .map = "two", .nr = 2, .cpu = 0 },
+		{ .map = "three", .nr = 3, .cpu = 1 },
+	};
+	int round, i, threads, left, gone_ok = 1;
+	struct pool_stat ps;
+
+	for (round = 1; round <= REGISTER_ROUNDS; round++) {
+		int ready[2], go[2], release[2], ok;
+		struct contender *win = NULL;
+		char ch;
+
+		if (pipe(ready) || pipe(go) || pipe(release) || pipe(c[0].res) || pipe(c[1].res)) {
+			tap_ok(false, "register: round %d: pipes: %s", round, strerror(errno));
+			continue;
+		}
+		fflush(stdout);
+		for (i = 0; i < 2; i++) {
+			c[i].err = -1;
+			c[i].pid = fork();
+			if (c[i].pid == 0) {
+				close(ready[0]);
+				close(go[1]);
+				close(release[1]);
+				close(c[i].res[0]);
+				close(c[!i].res[0]);
+				close(c[!i].res[1]);
+				contend(&c[i], ready[1], go[0], release[0]);
+			}
+		}
+		close(ready[1]);
+		close(go[0]);
+		close(release[0]);
+		for (i = 0; i < 2; i++)
+			close(c[i].res[1]);
+		/* Both loaded and waiting for the same event. */
+		for (i = 0; i < 2 && read(ready[0], &ch, 1) == 1; i++)
+			;
+		close(go[1]);
+		for (i = 0; i < 2; i++)
+			if (read(c[i].res[0], &c[i].err, sizeof(c[i].err)) != sizeof(c[i].err))
+				c[i].err = -1;
+		if (!c[0].err && c[1].err == EBUSY)
+			win = &c[0];
+		else if (!c[1].err && c[0].err == EBUSY)
+			win = &c[1];
+		threads = wait_threads(win ? (int)win->nr : -1);
+		pool_read(&ps);
+		ok = win && !strcmp(ps.name, win->map) && ps.nr == win->nr &&
+		     threads == (int)win->nr;
+		tap_ok(ok, "register: round %d: '%s' (CPU 0) and '%s' (CPU 1) attached at once: %s; pool '%s' with %u workers, %d threads",
+		       round, c[0].map, c[1].map,
+		       !win ? "not one success and one -EBUSY" :
+		       win == &c[0] ? "'two' registered, 'three' got -EBUSY" :
+		       "'three' registered, 'two' got -EBUSY",
+		       ps.name, ps.nr, threads);
+		if (!win)
+			printf("#   attach errors: '%s' %d (%s), '%s' %d (%s)\n",
+			       c[0].map, c[0].err, strerror(c[0].err), c[1].map, c[1].err,
+			       strerror(c[1].err));
+		close(release[1]);
+		for (i = 0; i < 2; i++) {
+			waitpid(c[i].pid, NULL, 0);
+			close(c[i].res[0]);
+		}
+		close(ready[0]);
+		left = wait_threads(0);
+		pool_read(&ps);
+		if (left || ps.nr)
+			gone_ok = 0;
+	}
+	tap_ok(gone_ok, "register: after each round the winner's detach left no pool and no worker thread");
+	test_batch_limit();
+}
+
 int main(int argc, char **argv)
 {
 	long long base_parked, slab0, free0, slab1 = 0, free1 = 0;
 	int ifindex, prog_fd, peer_ifindex = 0, i, plan;
 	struct bpf_link *link = NULL;
+	struct bpf_map *pool;
 	struct workers *skel;
 	const char *mode;
 	__u32 zero = 0;
-	bool mem_ok = false;
+	bool mem_ok = false, attach;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: workers deliver|stop|list|delay|xsk|resize|teardown NS_PEER NS_EVOS\n");
+		fprintf(stderr, "usage: workers deliver|stop|list|delay|xsk|resize|teardown|wake|burst|register NS_PEER NS_EVOS\n");
 		return 2;
 	}
 	mode = argv[1];
 	ns_peer = argv[2];
 	ns_evos = argv[3];
+	/* Every mode but register runs traffic through a pool and XDP. */
+	attach = strcmp(mode, "register") != 0;
 	if (!strcmp(mode, "deliver"))
 		plan = 8 + 4;
 	else if (!strcmp(mode, "stop"))
@@ -492,6 +968,12 @@ int main(int argc, char **argv)
 		plan = 3 + 4;
 	else if (!strcmp(mode, "teardown"))
 		plan = 6 + 4;
+	else if (!strcmp(mode, "wake"))
+		plan = 5 + 4;
+	else if (!strcmp(mode, "burst"))
+		plan = 5 + 4;
+	else if (!strcmp(mode, "register"))
+		plan = REGISTER_ROUNDS + 1 + 2 + 3;
 	else
 		return fprintf(stderr, "workers: unknown mode '%s'\n", mode), 2;
 	if (enter_ns(ns_evos)) {
@@ -512,15 +994,24 @@ int main(int argc, char **argv)
 		return 1;
 	prog_fd = bpf_program__fd(skel->progs.xdp_to_worker);
 	ifindex = if_nametoindex("b0");
-	link = bpf_map__attach_struct_ops(!strcmp(mode, "resize") ? skel->maps.one :
-					  !strcmp(mode, "delay") ? skel->maps.timed :
-					  skel->maps.two);
-	peer_ifindex = xdp_attach_in_ns(ns_peer, "a0", bpf_program__fd(skel->progs.xdp_peer),
-					ns_evos);
-	tap_ok(link && ifindex && peer_ifindex > 0 &&
-	       !bpf_map_update_elem(bpf_map__fd(skel->maps.devs), &zero, &ifindex, BPF_ANY) &&
-	       !bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE, NULL),
-	       "%s: worker pool and XDP attached", mode);
+	if (attach) {
+		if (!strcmp(mode, "resize"))
+			pool = skel->maps.one;
+		else if (!strcmp(mode, "delay"))
+			pool = skel->maps.timed;
+		else if (!strcmp(mode, "wake") || !strcmp(mode, "burst"))
+			pool = skel->maps.lone;
+		else
+			pool = skel->maps.two;
+		link = bpf_map__attach_struct_ops(pool);
+		peer_ifindex = xdp_attach_in_ns(ns_peer, "a0",
+						bpf_program__fd(skel->progs.xdp_peer), ns_evos);
+		tap_ok(link && ifindex && peer_ifindex > 0 &&
+		       !bpf_map_update_elem(bpf_map__fd(skel->maps.devs), &zero, &ifindex,
+					    BPF_ANY) &&
+		       !bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE, NULL),
+		       "%s: worker pool and XDP attached", mode);
+	}
 
 	drop_caches();
 	slab0 = meminfo("Slab");
@@ -538,12 +1029,20 @@ int main(int argc, char **argv)
 		test_list(skel, prog_fd);
 	else if (!strcmp(mode, "delay"))
 		test_delay(skel);
+	else if (!strcmp(mode, "wake"))
+		test_wake(skel, base_parked);
+	else if (!strcmp(mode, "burst"))
+		test_burst(skel, prog_fd, peer_ifindex);
+	else if (!strcmp(mode, "register"))
+		test_register();
 	else
 		test_teardown(skel, &link, prog_fd, base_parked);
 
-	bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
-	if (peer_ifindex > 0)
-		xdp_detach_in_ns(ns_peer, peer_ifindex, ns_evos);
+	if (attach) {
+		bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
+		if (peer_ifindex > 0)
+			xdp_detach_in_ns(ns_peer, peer_ifindex, ns_evos);
+	}
 	bpf_link__destroy(link);
 	workers__destroy(skel);
 	for (i = 0; i < 300 && (sysctl_read(PARKED) != base_parked ||

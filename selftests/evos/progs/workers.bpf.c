@@ -6,6 +6,11 @@
  * runs on for its flow, reflects the datagram and redirects it through a
  * devmap back out of b0 to the peer, where xdp_peer counts it; or it
  * redirects it to the AF_XDP socket of its rx queue.
+ *
+ * Also: a queue_fn that stashes the handle in a map slot, and a main body
+ * that pushes what a slot holds (the push at XDP with no flush to follow);
+ * xdp_burst, which sends live frames from the peer in bulks; and the pool
+ * "holding", whose run never pops, for test_pipeline.sh.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -16,6 +21,7 @@
 #include "evos_coro.h"
 #include "evos_worker.h"
 #include "evos_parse.h"
+#include "coro_slots.h"
 #include "../pkt_payload_bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -36,6 +42,14 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } xsks SEC(".maps");
+
+/* Or: queue_fn stashes the handle here, for a later packet to push. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct slot);
+} held SEC(".maps");
 
 const volatile __u16 port = 9000;
 
@@ -68,6 +82,16 @@ __u64 delay_ns;			/* when set: hold each datagram this long */
 __u64 early;			/* resumed before their deadline */
 
 __u32 via_list;
+__u32 stash_in_slot;		/* queue_fn stashes the handle in held[0] */
+__u32 push_from_slot;		/* the main body pushes held[0] to worker 0 */
+__u64 stashed, kick_pushed, burst_tx;
+/*
+ * Flushes that published coroutines: queue_fn runs in xdp_do_flush(),
+ * after the main bodies of the packets of that NAPI poll; a first queue_fn
+ * call since more packets awaited starts a new flush (one producer CPU).
+ */
+__u64 awaited, awaited_seen, flushes;
+__u64 push_spin_ns;		/* queue_fn spins this long after each push */
 __u32 hold;			/* run pops nothing while set */
 __u32 stop_worker = ~0U;	/* this worker's run returns -1 */
 __u64 parked, push_failed, await_failed, reflected, resumed;
@@ -75,13 +99,66 @@ __u32 flow_cpu[NR_FLOWS];	/* CPU + 1 that resumed the flow's packets */
 __u64 flow_cpu_mixed;		/* resumes of a flow on a second CPU */
 __u64 runs[MAX_WORKERS], popped[MAX_WORKERS];
 
+static int spin_cb(__u32 i, void *deadline)
+{
+	return bpf_ktime_get_ns() >= *(__u64 *)deadline;
+}
+
 static int to_worker(struct bpf_coro *h, __u64 worker)
 {
+	__u64 deadline;
+
+	if (awaited_seen != awaited) {
+		awaited_seen = awaited;
+		flushes++;
+	}
 	if (bpf_coro_queue_push(worker, h) < 0)
 		__sync_fetch_and_add(&push_failed, 1);
 	else
 		__sync_fetch_and_add(&parked, 1);
+	/*
+	 * Space the pushes of one flush out: a worker woken by a push would
+	 * have the time to resume it and sleep again before the next one.
+	 */
+	if (push_spin_ns) {
+		deadline = bpf_ktime_get_ns() + push_spin_ns;
+		bpf_loop(1 << 23, spin_cb, &deadline, 0);
+	}
 	return 0;
+}
+
+static int to_slot(struct bpf_coro *h, __u64 worker)
+{
+	/* A handle already there is released: count it as dropped. */
+	if (coro_slot_stash(&held, h, 0))
+		__sync_fetch_and_add(&push_failed, 1);
+	__sync_fetch_and_add(&stashed, 1);
+	return 0;
+}
+
+/*
+ * Push the coroutine stashed in held[0] to worker 0 from the main body of
+ * an XDP program that then returns XDP_PASS: the driver's NAPI poll sees
+ * no redirect and runs no xdp_do_flush() after it, so the push itself
+ * must wake the worker.
+ */
+static __always_inline int push_held(void)
+{
+	struct bpf_coro *h;
+	struct slot *s;
+	__u32 zero = 0;
+
+	s = bpf_map_lookup_elem(&held, &zero);
+	if (!s)
+		return XDP_PASS;
+	h = bpf_kptr_xchg(&s->h, NULL);
+	if (!h)
+		return XDP_PASS;
+	if (bpf_coro_queue_push(0, h) < 0)
+		__sync_fetch_and_add(&push_failed, 1);
+	else
+		__sync_fetch_and_add(&kick_pushed, 1);
+	return XDP_PASS;
 }
 
 static int to_list(struct bpf_coro *h, __u64 worker)
@@ -148,6 +225,8 @@ int xdp_to_worker(struct xdp_md *ctx)
 	if ((void *)(p + 1) > data_end)
 		return XDP_PASS;
 	flow = p->flow % NR_FLOWS;
+	if (push_from_slot)
+		return push_held();
 	nr = bpf_evos_nr_workers();
 	if (!nr) {
 		__sync_fetch_and_add(&await_failed, 1);
@@ -155,10 +234,13 @@ int xdp_to_worker(struct xdp_md *ctx)
 	}
 
 	arrived = bpf_ktime_get_ns();
+	awaited++;
 	if (delay_ns)
 		err = bpf_coro_await(ctx, to_rbtree, flow % nr);
 	else if (via_list)
 		err = bpf_coro_await(ctx, to_list, flow % nr);
+	else if (stash_in_slot)
+		err = bpf_coro_await(ctx, to_slot, 0);
 	else
 		err = bpf_coro_await(ctx, to_worker, flow % nr);
 	if (err < 0) {
@@ -189,6 +271,29 @@ int xdp_to_worker(struct xdp_md *ctx)
 }
 
 #include "xdp_peer.h"
+
+/*
+ * Run on a0 with BPF_PROG_TEST_RUN and live frames: each frame goes out
+ * of a0 to b0.  The frames of one batch of the test run are flushed to
+ * b0's ring together, and b0's NAPI poll takes them in one go.  The test
+ * run recycles its pages without writing the frame again, and a page may
+ * come back from b0 reflected: give such a frame its ports back (b0's XDP
+ * and xdp_peer look at nothing else).
+ */
+SEC("xdp")
+int xdp_burst(struct xdp_md *ctx)
+{
+	struct udphdr *udp = evos_parse_udp4(ctx);
+	__be16 p;
+
+	if (udp && udp->source == bpf_htons(port)) {
+		p = udp->source;
+		udp->source = udp->dest;
+		udp->dest = p;
+	}
+	__sync_fetch_and_add(&burst_tx, 1);
+	return XDP_TX;
+}
 
 /* A worker may take coroutines from anywhere a handle can be stashed. */
 static int resume_from_list(void)
@@ -273,6 +378,27 @@ int BPF_PROG(run, struct evos_worker *w)
 	return n;
 }
 
+/* Leaves every coroutine queued: only the pool's teardown takes them. */
+SEC("struct_ops/run")
+int BPF_PROG(run_hold, struct evos_worker *w)
+{
+	return 0;
+}
+
+/*
+ * First of the object's evos_worker_ops maps, so that "evosctl workers
+ * start" registers it: test_pipeline.sh detaches the pipeline while this
+ * pool holds every coroutine the traffic parks.
+ */
+SEC(".struct_ops.link")
+struct evos_worker_ops holding = {
+	.run = (void *)run_hold,
+	.nr_workers = 2,
+	.batch = 64,
+	.cpus = 0x3,
+	.name = "holding",
+};
+
 /* One pool per configuration; the test moves the link between them. */
 SEC(".struct_ops.link")
 struct evos_worker_ops two = {
@@ -310,6 +436,17 @@ struct evos_worker_ops three = {
 	.batch = 32,
 	.cpus = 0x3,
 	.name = "three",
+};
+
+/* One worker, on CPU 1, asleep until something wakes it (no timeout). */
+SEC(".struct_ops.link")
+struct evos_worker_ops lone = {
+	.run = (void *)run,
+	.nr_workers = 1,
+	.batch = 64,
+	.idle_timeout_ms = 0,
+	.cpus = 0x2,
+	.name = "lone",
 };
 
 /* Wake worker stop_worker, so that its run sees the flag. */

@@ -11,7 +11,10 @@
  * program; both redirect to the AF_XDP socket of b0's queue 0, which this
  * program reads on CPU 1, sleeping in poll().  The cost of a run is the
  * busy time of CPUs 0 and 1 from /proc/stat.  Rounds alternate the two
- * paths; the medians go out as JSON.
+ * paths; the medians go out as JSON.  An EvOS round counts only if the
+ * kernel suspended and resumed each of its packets once (xdp_evos's
+ * coro_suspended and coro_resumed): a packet that reached the socket
+ * some other way would not measure the worker path.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -98,9 +101,10 @@ int main(int argc, char **argv)
 		{ "rounds", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
+	long long suspended = 0, resumed = 0, s0, r0;
 	double evos[16], base[16];
 	long packets = 20000, got;
-	int rounds = 3, opt, i, ifindex, err = 0;
+	int rounds = 3, opt, i, ifindex, err = 0, evos_fd;
 	struct bpf_cpumap_val cv = { .qsize = 2048 };
 	struct worker_bench *skel;
 	struct bpf_link *link;
@@ -140,13 +144,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	evos_fd = bpf_program__fd(skel->progs.xdp_evos);
 	for (i = 0; i < rounds && !err; i++) {
 		/* EvOS: XDP -> await -> worker on CPU 1 -> XSK */
 		link = bpf_map__attach_struct_ops(skel->maps.bench_worker);
-		err = !link || bpf_xdp_attach(ifindex, bpf_program__fd(skel->progs.xdp_evos),
-					      XDP_FLAGS_DRV_MODE, NULL);
+		err = !link || bpf_xdp_attach(ifindex, evos_fd, XDP_FLAGS_DRV_MODE, NULL);
+		s0 = coro_counter(evos_fd, "suspended");
+		r0 = coro_counter(evos_fd, "resumed");
 		evos[i] = one_run(&xsk, packets, &got);
-		err |= got != packets;
+		suspended = coro_counter(evos_fd, "suspended") - s0;
+		resumed = coro_counter(evos_fd, "resumed") - r0;
+		err |= got != packets || s0 < 0 || suspended != packets || resumed != packets;
 		bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
 		bpf_link__destroy(link);
 
@@ -158,8 +166,8 @@ int main(int argc, char **argv)
 		bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
 	}
 	if (err || skel->bss->failed) {
-		fprintf(stderr, "worker_bench: a run lost packets (%ld of %ld in the last, %llu failed)\n",
-			got, packets, skel->bss->failed);
+		fprintf(stderr, "worker_bench: a run lost packets or bypassed the workers (last EvOS run: %lld suspended, %lld resumed; %ld of %ld received in the last run; %llu failed)\n",
+			suspended, resumed, got, packets, skel->bss->failed);
 		return 1;
 	}
 	printf("{\"packets\": %ld, \"rounds\": %d, "
