@@ -14,6 +14,11 @@
  * resumer was running when the detach came complete, but may not suspend
  * again (the kernel counts them as refused).  Over the rounds, some must
  * have been refused, or the race was never hit.
+ *
+ * The program also stays attached to lo (generic XDP, no traffic) for the
+ * whole test, so that detaching it from b0 does not rewrite the XDP
+ * dispatcher that the resumer's runs call through: on multi-threaded TCG
+ * that rewrite (text_poke_bp()) can oops a vCPU that is executing it.
  */
 #define _GNU_SOURCE
 #include <net/if.h>
@@ -49,7 +54,7 @@ int main(int argc, char **argv)
 {
 	long long parked0, handles0, left = 0;
 	struct detach_resumer *skel;
-	int ifindex, prog_fd, rounds, r, bad_rounds = 0;
+	int ifindex, prog_fd, rounds, r, bad_rounds = 0, lo;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: detach_resumer NS_PEER NS_EVOS ROUNDS\n");
@@ -60,7 +65,7 @@ int main(int argc, char **argv)
 		perror("detach_resumer: setup");
 		return 2;
 	}
-	tap_plan(5);
+	tap_plan(6);
 	parked0 = sysctl_read(PARKED);
 	handles0 = sysctl_read(HANDLES);
 	skel = detach_resumer__open_and_load();
@@ -68,6 +73,10 @@ int main(int argc, char **argv)
 	if (!tap_ok(skel && ifindex, "detach_resumer.bpf.o loaded, b0 found"))
 		return 1;
 	prog_fd = bpf_program__fd(skel->progs.xdp_again);
+	lo = if_nametoindex("lo");
+	if (!tap_ok(lo && !bpf_xdp_attach(lo, prog_fd, XDP_FLAGS_SKB_MODE, NULL),
+		    "xdp_again kept in the XDP dispatcher (generic XDP on lo)"))
+		return 1;
 
 	for (r = 0; r < rounds; r++) {
 		pthread_t thread;
@@ -110,6 +119,7 @@ int main(int argc, char **argv)
 	       "counters: created %lld = completed %lld + destroyed %lld",
 	       coro_counter(prog_fd, "created"), coro_counter(prog_fd, "completed_drop"),
 	       coro_counter(prog_fd, "destroyed"));
+	bpf_xdp_detach(lo, XDP_FLAGS_SKB_MODE, NULL);
 	detach_resumer__destroy(skel);
 	for (r = 0; r < 50 && (sysctl_read(PARKED) != parked0 ||
 			       sysctl_read(HANDLES) != handles0); r++)
