@@ -50,10 +50,13 @@ struct xdp_frame;
 
 /*
  * Resumes nest (a resumed SYSCALL program may resume another coroutine) at
- * most this deep on a CPU; a deeper bpf_coro_resume() returns -ELOOP and
- * the coroutine runs once the outermost resume on that CPU is done.
+ * most this deep on a CPU, and at most BPF_CORO_NESTED_BUDGET of them run
+ * inside one outermost resume, which keeps preemption disabled; beyond
+ * either, bpf_coro_resume() returns -ELOOP and the coroutine runs from a
+ * work item.
  */
 #define BPF_CORO_MAX_NESTING	4
+#define BPF_CORO_NESTED_BUDGET	64
 
 enum bpf_coro_stat {
 	BPF_CORO_STAT_CREATED,

@@ -122,11 +122,10 @@ struct bpf_coro {
  * @entered: the resumed run went through bpf_coro_entry()
  * @resuspended: the resumed run suspended again
  * @depth: bpf_coro_resume() calls nested on this CPU
+ * @budget: nested resumes left to the outermost resume on this CPU
  * @publishing: bpf_coro_flush() is handing out handles; an
  *	evos_workers_flush() follows
  * @publish: coroutines parked at XDP, waiting for xdp_do_flush()
- * @deferred: coroutines whose resume nested too deep, run when the
- *	outermost resume returns
  *
  * Resumed runs execute with preemption (at XDP, softirqs) disabled, so
  * the runs that use this state on a CPU nest strictly: nothing else can
@@ -138,9 +137,9 @@ struct bpf_coro_cpu {
 	bool entered;
 	bool resuspended;
 	u32 depth;
+	u32 budget;
 	bool publishing;
 	struct llist_head publish;
-	struct llist_head deferred;
 };
 
 static DEFINE_PER_CPU(struct bpf_coro_cpu, bpf_coro_cpu);
@@ -401,7 +400,6 @@ static void desc_free_rcu(struct rcu_head *rcu)
  * still parked; their handles stay valid, empty, until their owners free
  * them.  Called when the program's last reference is dropped.
  */
-
 void bpf_coro_prog_free(struct bpf_prog_aux *aux)
 {
 	struct bpf_coro_desc *desc = aux->coro;
@@ -605,8 +603,13 @@ u64 bpf_coro_suspend(u64 ctx, u64 queue_fn, u64 cookie, u64 frame,
 		       desc->ctx_size);
 	}
 
+	/*
+	 * The unregister notifier sets reg_state first, then takes desc->lock
+	 * to destroy the device's coroutines: none may come after it.
+	 */
 	spin_lock_irqsave(&desc->lock, flags);
-	if (desc->dead || (resumed && resumed->killed)) {
+	if (desc->dead || (resumed && resumed->killed) ||
+	    (coro->dev && READ_ONCE(coro->dev->reg_state) != NETREG_REGISTERED)) {
 		spin_unlock_irqrestore(&desc->lock, flags);
 		if (resumed)
 			coro_count(desc, BPF_CORO_STAT_REFUSED);
@@ -847,7 +850,7 @@ static int coro_run(struct bpf_coro *coro, struct bpf_coro_desc *desc,
 	struct bpf_coro_cpu saved;
 	struct xdp_rxq_info rxq;
 	struct xdp_buff xdp;
-	bool resuspended;
+	bool resuspended, no_direct;
 	u32 act;
 	int ret;
 
@@ -866,6 +869,13 @@ static int coro_run(struct bpf_coro *coro, struct bpf_coro_desc *desc,
 
 	local_bh_disable();
 	bpf_net_ctx = bpf_net_ctx_set(&__bpf_net_ctx);
+	/*
+	 * Not the packet's NAPI: its page_pool's lockless cache belongs to
+	 * the NAPI of its rx queue, on another CPU maybe.  Nested in a
+	 * worker's context, leave the flag as it was.
+	 */
+	no_direct = xdp_return_frame_no_direct();
+	xdp_set_return_frame_no_direct();
 	memset(&rxq, 0, sizeof(rxq));
 	rxq.dev = coro->dev;
 	rxq.queue_index = coro->rxq_index;
@@ -889,11 +899,49 @@ static int coro_run(struct bpf_coro *coro, struct bpf_coro_desc *desc,
 	}
 	/* AF_XDP sockets serialize their producers themselves (xsk.c). */
 	xdp_do_flush();
+	if (!no_direct)
+		xdp_clear_return_frame_no_direct();
 	if (skb)
 		netif_receive_skb(skb);
 	bpf_net_ctx_clear(bpf_net_ctx);
 	local_bh_enable();
 	return ret;
+}
+
+static void coro_prog_put_fn(struct work_struct *work)
+{
+	struct bpf_prog_aux *aux = container_of(work, struct bpf_prog_aux, work);
+
+	bpf_prog_put(aux->prog);
+}
+
+/*
+ * Drop a program reference with preemption disabled.  The last one frees
+ * the program, which may sleep: it is dropped from a work item (the
+ * program's own, which nothing else uses while a reference is held).
+ */
+static void coro_prog_put(struct bpf_prog *prog)
+{
+	if (atomic64_add_unless(&prog->aux->refcnt, -1, 1))
+		return;
+	INIT_WORK(&prog->aux->work, coro_prog_put_fn);
+	schedule_work(&prog->aux->work);
+}
+
+/*
+ * Resumes nested too deep, or beyond the budget of one outermost resume,
+ * run from a work item, one at a time, preemptible in between.
+ */
+static LLIST_HEAD(bpf_coro_deferred_resume);
+
+static void coro_deferred_resume_fn(struct work_struct *work);
+static DECLARE_WORK(bpf_coro_deferred_resume_work, coro_deferred_resume_fn);
+
+static void coro_defer_resume(struct bpf_coro *coro)
+{
+	coro->deferred = true;
+	if (llist_add(&coro->publish, &bpf_coro_deferred_resume))
+		schedule_work(&bpf_coro_deferred_resume_work);
 }
 
 /* Claim @coro and run it, or destroy it if its program or device went. */
@@ -930,7 +978,7 @@ static int coro_resume(struct bpf_coro *coro)
 	list_del_init(&coro->node);
 	spin_unlock_irqrestore(&desc->lock, flags);
 	coro_free_state(desc, coro);
-	bpf_prog_put(prog);
+	coro_prog_put(prog);
 	coro_put(coro);
 	return ret;
 }
@@ -1002,36 +1050,41 @@ __bpf_kfunc long bpf_coro_await(void *ctx,
  * xdp_do_flush() runs before this returns.  If the program awaits again,
  * its queue_fn receives a new handle.  Resumes nest (a resumed SYSCALL
  * program may resume another coroutine) at most BPF_CORO_MAX_NESTING
- * deep: a deeper resume does not run the coroutine at once but when the
- * outermost resume on this CPU returns.
+ * deep, and at most BPF_CORO_NESTED_BUDGET run inside one outermost
+ * resume: beyond that, the coroutine is not run here but from a work item,
+ * soon after.  Not callable in interrupt context (an async callback may
+ * reach it through a global function): the coroutine is destroyed.
  *
  * Return: the program's return value (the XDP verdict) when it completed;
  * -EINPROGRESS when it suspended again; -ESRCH when its program or device
- * had gone and the coroutine was destroyed instead; -ELOOP when resumes
- * nested too deep and the run was deferred as described.
+ * had gone and the coroutine was destroyed instead; -ELOOP when the run
+ * was deferred as described; -EBUSY in interrupt context.
  */
 __bpf_kfunc int bpf_coro_resume(struct bpf_coro *h)
 {
 	struct bpf_coro_cpu *cc;
-	struct llist_node *list;
-	struct bpf_coro *coro, *tmp;
 	int ret;
+
+	/* Reached from an async callback through a global function. */
+	if (in_nmi() || in_hardirq() || in_serving_softirq()) {
+		coro_destroy(h, false);
+		return -EBUSY;
+	}
 
 	preempt_disable();
 	cc = this_cpu_ptr(&bpf_coro_cpu);
-	if (cc->depth >= BPF_CORO_MAX_NESTING) {
-		h->deferred = true;
-		llist_add(&h->publish, &cc->deferred);
-		preempt_enable();
-		return -ELOOP;
+	if (cc->depth) {
+		if (cc->depth >= BPF_CORO_MAX_NESTING || !cc->budget) {
+			coro_defer_resume(h);
+			preempt_enable();
+			return -ELOOP;
+		}
+		cc->budget--;
+	} else {
+		cc->budget = BPF_CORO_NESTED_BUDGET;
 	}
 	cc->depth++;
 	ret = coro_resume(h);
-	while (cc->depth == 1 && !llist_empty(&cc->deferred)) {
-		list = llist_reverse_order(llist_del_all(&cc->deferred));
-		llist_for_each_entry_safe(coro, tmp, list, publish)
-			coro_resume(coro);
-	}
 	cc->depth--;
 	preempt_enable();
 	return ret;
@@ -1053,8 +1106,8 @@ __bpf_kfunc void bpf_coro_release(struct bpf_coro *h)
  * @h: the coroutine
  *
  * Runs when a map value, a map or an object that holds a handle goes away;
- * destroys the coroutine as bpf_coro_release() does, from irq_work when
- * called in NMI context.
+ * destroys the coroutine as bpf_coro_release() does.  In hardirq or NMI
+ * context, or with interrupts off, it defers the destroy to a work item.
  */
 __bpf_kfunc void bpf_coro_release_dtor(void *h)
 {
@@ -1064,6 +1117,18 @@ __bpf_kfunc void bpf_coro_release_dtor(void *h)
 CFI_NOSEAL(bpf_coro_release_dtor);
 
 __bpf_kfunc_end_defs();
+
+static void coro_deferred_resume_fn(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&bpf_coro_deferred_resume);
+	struct bpf_coro *coro, *tmp;
+
+	list = llist_reverse_order(list);
+	llist_for_each_entry_safe(coro, tmp, list, publish) {
+		bpf_coro_resume(coro);
+		cond_resched();
+	}
+}
 
 BTF_KFUNCS_START(bpf_coro_await_kfunc_ids)
 BTF_ID_FLAGS(func, bpf_coro_await)

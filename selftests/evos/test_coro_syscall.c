@@ -93,9 +93,8 @@ static void test_far_await(struct coro_syscall *skel)
 
 /*
  * 64 coroutines, each of whose continuation resumes the next: resumes
- * nest 4 deep, and each deeper one is deferred with -ELOOP and runs when
- * the outermost resume returns.  Unbounded, the nesting would overflow
- * the kernel stack.
+ * nest 4 deep, and each deeper one is deferred with -ELOOP and runs from
+ * a work item.  Unbounded, the nesting would overflow the kernel stack.
  */
 static void test_nesting(struct coro_syscall *skel)
 {
@@ -108,6 +107,9 @@ static void test_nesting(struct coro_syscall *skel)
 	}
 	tap_ok(!bad, "%d chained coroutines parked", CHAIN);
 	run(skel->progs.resume_chain, 0, 0, &ret);
+	/* Deferred resumes run from a work item, soon after. */
+	for (i = 0; i < 200 && skel->bss->chain_done < CHAIN; i++)
+		usleep(10000);
 	for (i = 0; i < CHAIN - 1; i++) {
 		int want = (i % MAX_NESTING) == MAX_NESTING - 1 ? -ELOOP : 0;
 
@@ -127,6 +129,23 @@ static void test_nesting(struct coro_syscall *skel)
 	       "counters: %lld resumes deferred (want %d), %lld completed",
 	       coro_counter(fd, "resume_deferred"), deferred,
 	       coro_counter(fd, "completed"));
+}
+
+/*
+ * A may_goto loop after an await ends after its budget in a resumed run
+ * too (8M iterations), instead of running on a stale stack slot.
+ */
+static void test_may_goto(struct coro_syscall *skel)
+{
+	int ret = 0;
+
+	run(skel->progs.may_goto_after_await, 0, 6, &ret);
+	tap_eq(ret, -EINPROGRESS, "a program with a may_goto loop after its await suspends");
+	run(skel->progs.resume_slot, 0, 6, &ret);
+	tap_ok(ret == 5 && skel->bss->may_goto_iters > 0 &&
+	       skel->bss->may_goto_iters <= 8 * 1024 * 1024,
+	       "resumed, its loop stops after its budget (%llu iterations, got %d)",
+	       skel->bss->may_goto_iters, ret);
 }
 
 #define INTERLEAVE_ROUNDS 3000
@@ -234,7 +253,7 @@ int main(void)
 	struct coro_syscall *skel;
 	int ret, err, fd;
 
-	tap_plan(30);
+	tap_plan(32);
 	skel = coro_syscall__open_and_load();
 	if (!tap_ok(skel != NULL, "coro_syscall.bpf.o loads"))
 		return 1;
@@ -290,6 +309,7 @@ int main(void)
 	test_xlated_address(fd);
 	test_far_await(skel);
 	test_nesting(skel);
+	test_may_goto(skel);
 	test_interleave(skel);
 
 	coro_syscall__destroy(skel);

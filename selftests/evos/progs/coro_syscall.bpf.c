@@ -8,6 +8,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "evos_coro.h"
+#include "bpf_experimental.h"
 #include "coro_slots.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -225,4 +226,24 @@ int interleave(struct run_args *args)
 		return 2;
 	}
 	return 1;
+}
+
+/*
+ * A may_goto loop after the await: its budget is set at the entry, which
+ * a resumed run jumps past; the resumed run must get one too, or the
+ * loop runs on whatever the stack held.
+ */
+__u64 may_goto_iters;
+
+SEC("syscall")
+int may_goto_after_await(struct run_args *args)
+{
+	__u64 n = 0;
+
+	if (bpf_coro_await(args, stash, args->slot) < 0)
+		return -1;
+	while (can_loop)
+		n++;
+	may_goto_iters = n;
+	return 5;
 }

@@ -857,3 +857,43 @@ int dev_bound_await(struct xdp_md *ctx)
 {
 	return bpf_coro_await(ctx, stash, 0) < 0 ? XDP_DROP : XDP_PASS;
 }
+
+/* --- queue_fn may run in a resumed run: it cannot sleep either ---------- */
+
+static int stash_sleeping(struct bpf_coro *h, __u64 cookie)
+{
+	char buf[8];
+
+	bpf_copy_from_user(buf, sizeof(buf), ubuf);
+	coro_slot_stash(&slots, h, cookie);
+	return 0;
+}
+
+SEC("syscall") __failure
+__msg("sleepable helper bpf_copy_from_user#148 after bpf_coro_await at insn 3: a resumed run cannot sleep")
+int queue_fn_sleeps(void *ctx)
+{
+	return bpf_coro_await(ctx, stash_sleeping, 0);
+}
+
+/* --- nor may the exception callback of a sleepable program -------------- */
+
+extern void bpf_throw(__u64 cookie) __ksym;
+
+SEC("syscall") __success
+int throw_before_await(void *ctx)
+{
+	if (bpf_get_prandom_u32() == 7)
+		bpf_throw(0);
+	return bpf_coro_await(ctx, stash, 0);
+}
+
+SEC("syscall") __failure
+__msg("bpf_throw after bpf_coro_await at insn 3: a resumed run cannot sleep, and the exception callback of a sleepable program may")
+int throw_after_await(void *ctx)
+{
+	bpf_coro_await(ctx, stash, 0);
+	if (bpf_get_prandom_u32() == 7)
+		bpf_throw(0);
+	return 0;
+}
