@@ -103,3 +103,23 @@ veth_cleanup()
 	done
 	return 0
 }
+
+# veth_run NS_A NS_B CMD...: CMD on a fresh veth pair (veth_pair), the
+# namespaces removed afterwards.  A pair that cannot be made is a failed
+# TAP test.  Returns CMD's status.
+veth_run()
+{
+	local a=$1 b=$2 rc
+	shift 2
+	veth_cleanup "$a" "$b"
+	if ! veth_pair "$a" "$b"; then
+		echo "1..1"
+		echo "not ok 1 - veth pair $a - $b"
+		veth_cleanup "$a" "$b"
+		return 1
+	fi
+	"$@"
+	rc=$?
+	veth_cleanup "$a" "$b"
+	return $rc
+}

@@ -6,14 +6,4 @@
 
 . "$(dirname "$0")/lib.sh"
 
-NS_A=detr_a
-NS_B=detr_b
-trap 'veth_cleanup "$NS_A" "$NS_B"' EXIT
-
-veth_cleanup "$NS_A" "$NS_B"
-if ! veth_pair "$NS_A" "$NS_B"; then
-	echo "1..1"
-	echo "not ok 1 - veth pair"
-	exit 1
-fi
-"$EVOS_BUILD/selftests/detach_resumer" "$NS_A" "$NS_B" 5
+veth_run detr_a detr_b "$EVOS_BUILD/selftests/detach_resumer" detr_a detr_b 5

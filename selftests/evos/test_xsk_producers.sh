@@ -6,14 +6,4 @@
 
 . "$(dirname "$0")/lib.sh"
 
-NS_A=xskp_a
-NS_B=xskp_b
-trap 'veth_cleanup "$NS_A" "$NS_B"' EXIT
-
-veth_cleanup "$NS_A" "$NS_B"
-if ! veth_pair "$NS_A" "$NS_B"; then
-	echo "1..1"
-	echo "not ok 1 - veth pair"
-	exit 1
-fi
-exec "$EVOS_BUILD/selftests/xsk_producers" "$NS_A" "$NS_B" 4000
+veth_run xskp_a xskp_b "$EVOS_BUILD/selftests/xsk_producers" xskp_a xskp_b 4000

@@ -89,30 +89,16 @@ int three_points(struct run_args *args)
 SEC("syscall")
 int resume_slot(struct run_args *args)
 {
-	__u32 key = args->slot;
-	struct bpf_coro *h;
-	struct slot *s;
+	struct bpf_coro *h = coro_slot_take(&slots, args->slot);
 
-	s = bpf_map_lookup_elem(&slots, &key);
-	if (!s)
-		return -1;
-	h = bpf_kptr_xchg(&s->h, NULL);
-	if (!h)
-		return -2;
-	return bpf_coro_resume(h);
+	return h ? bpf_coro_resume(h) : -2;
 }
 
 SEC("syscall")
 int release_slot(struct run_args *args)
 {
-	__u32 key = args->slot;
-	struct bpf_coro *h;
-	struct slot *s;
+	struct bpf_coro *h = coro_slot_take(&slots, args->slot);
 
-	s = bpf_map_lookup_elem(&slots, &key);
-	if (!s)
-		return -1;
-	h = bpf_kptr_xchg(&s->h, NULL);
 	if (!h)
 		return -2;
 	bpf_coro_release(h);
@@ -171,18 +157,14 @@ static int chain_stash(struct bpf_coro *h, __u64 cookie)
 SEC("syscall")
 int chain(struct run_args *args)
 {
-	__u32 me = args->slot, next = me + 1;
+	__u32 me = args->slot;
 	struct bpf_coro *h;
-	struct slot *s;
 	int ret;
 
 	if (bpf_coro_await(args, chain_stash, me) < 0)
 		return -1;
 	chain_done++;
-	s = bpf_map_lookup_elem(&chain_slots, &next);
-	if (!s)
-		return 0;
-	h = bpf_kptr_xchg(&s->h, NULL);
+	h = coro_slot_take(&chain_slots, me + 1);
 	if (!h)
 		return 0;
 	ret = bpf_coro_resume(h);
@@ -194,17 +176,9 @@ int chain(struct run_args *args)
 SEC("syscall")
 int resume_chain(struct run_args *args)
 {
-	__u32 key = args->slot;
-	struct bpf_coro *h;
-	struct slot *s;
+	struct bpf_coro *h = coro_slot_take(&chain_slots, args->slot);
 
-	s = bpf_map_lookup_elem(&chain_slots, &key);
-	if (!s)
-		return -1;
-	h = bpf_kptr_xchg(&s->h, NULL);
-	if (!h)
-		return -2;
-	return bpf_coro_resume(h);
+	return h ? bpf_coro_resume(h) : -2;
 }
 
 /*

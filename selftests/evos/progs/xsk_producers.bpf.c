@@ -69,14 +69,8 @@ int xdp_mixed(struct xdp_md *ctx)
 
 static long resume_one(__u64 i, void *data)
 {
-	__u32 key = i;
-	struct bpf_coro *h;
-	struct slot *s;
+	struct bpf_coro *h = coro_slot_take(&slots, i);
 
-	s = bpf_map_lookup_elem(&slots, &key);
-	if (!s)
-		return 1;
-	h = bpf_kptr_xchg(&s->h, NULL);
 	if (!h)
 		return 0;
 	if (bpf_coro_resume(h) == XDP_REDIRECT)
