@@ -252,6 +252,26 @@ static void coro_free_state(struct bpf_coro_desc *desc, struct bpf_coro *coro)
 }
 
 /*
+ * Lock the descriptor of @coro if @coro is still parked on it (teardown
+ * did not take it); returns it locked, or NULL.  The caller holds
+ * rcu_read_lock(), which keeps the descriptor alive.
+ */
+static struct bpf_coro_desc *coro_lock_parked(struct bpf_coro *coro,
+					      unsigned long *flags)
+{
+	struct bpf_coro_desc *desc = READ_ONCE(coro->desc);
+
+	if (!desc)
+		return NULL;
+	spin_lock_irqsave(&desc->lock, *flags);
+	if (coro->desc != desc) {
+		spin_unlock_irqrestore(&desc->lock, *flags);
+		return NULL;
+	}
+	return desc;
+}
+
+/*
  * Take @coro off @desc->coros: from then on only the caller touches its
  * state.  With @prog, also take a reference on the program for a run and
  * put @coro on @desc->running, where teardown can mark it killed; *@prog
@@ -266,14 +286,9 @@ static struct bpf_coro_desc *coro_claim(struct bpf_coro *coro,
 	struct bpf_coro_desc *desc;
 	unsigned long flags;
 
-	desc = READ_ONCE(coro->desc);
+	desc = coro_lock_parked(coro, &flags);
 	if (!desc)
 		return NULL;
-	spin_lock_irqsave(&desc->lock, flags);
-	if (coro->desc != desc) {
-		spin_unlock_irqrestore(&desc->lock, flags);
-		return NULL;
-	}
 	list_del_init(&coro->node);
 	WRITE_ONCE(coro->desc, NULL);
 	/* The list's reference; the caller still holds the owner's. */
@@ -687,13 +702,10 @@ int bpf_coro_xdp_park(void *ptr, struct xdp_frame *xdpf,
 	if (likely(xdpf)) {
 		err = -ENODEV;
 		rcu_read_lock();
-		desc = READ_ONCE(coro->desc);
+		desc = coro_lock_parked(coro, &flags);
 		if (desc) {
-			spin_lock_irqsave(&desc->lock, flags);
-			if (coro->desc == desc) {
-				coro->xdpf = xdpf;
-				err = 0;
-			}
+			coro->xdpf = xdpf;
+			err = 0;
 			spin_unlock_irqrestore(&desc->lock, flags);
 		}
 		rcu_read_unlock();
