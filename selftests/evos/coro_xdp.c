@@ -100,22 +100,6 @@ static long count;
 /* kernel.bpf_coro_parked and kernel.bpf_coro_handles before the test. */
 static long long base_parked, base_handles;
 
-struct xsk_seen {
-	unsigned char *seen;
-	long n, bad;
-};
-
-/* A datagram from the AF_XDP socket. */
-static int xsk_packet(void *pkt, __u32 len, void *arg)
-{
-	struct xsk_seen *xs = arg;
-
-	xs->n++;
-	if (pkt_frame_check(pkt, len, xs->seen, count))
-		xs->bad++;
-	return XSK_DONE;
-}
-
 static int send_packets(long n)
 {
 	return send_from_ns(ns_peer, 0, n, 4);
@@ -335,12 +319,31 @@ static void generic_checks(struct coro_xdp *skel, int prog_fd, int sock,
  * destroyed from the work item; the rest are deleted from user space,
  * where the destructor runs with interrupts on and destroys at once.
  */
+/*
+ * The end of a mode where every coroutine is destroyed, none run: with the
+ * program still loaded, created = destroyed (@destroyed, read by the
+ * caller), nothing completed or delivered, kernel.bpf_coro_parked back by
+ * @parked (its distance from the baseline) and no handle left.
+ */
+static void check_all_destroyed(int prog_fd, long long destroyed,
+				long long parked, long received)
+{
+	long long created = coro_counter(prog_fd, "created");
+	long long handles = handles_above(0);
+
+	tap_ok(created == count && completed(prog_fd) == 0 &&
+	       coro_counter(prog_fd, "resumed") == 0 && created == destroyed &&
+	       parked == 0 && handles == 0 && received == 0,
+	       "%s: created %lld = completed %lld + destroyed %lld, none delivered; kernel.bpf_coro_parked %+lld, kernel.bpf_coro_handles %+lld with the program loaded",
+	       mode, created, completed(prog_fd), destroyed, parked, handles);
+}
+
 static void lru_checks(struct coro_xdp *skel, int prog_fd, long received)
 {
 	int map_fd = bpf_map__fd(skel->maps.lslots);
 	__u32 max = bpf_map__max_entries(skel->maps.lslots);
 	long left = 0, evicted, deleted = 0, i;
-	long long deferred, destroyed, created, parked, handles;
+	long long deferred, destroyed, parked, handles;
 	__u32 *keys, key;
 	int err;
 
@@ -375,14 +378,8 @@ static void lru_checks(struct coro_xdp *skel, int prog_fd, long received)
 	tap_ok(deleted == left && destroyed == count && deferred == evicted,
 	       "%s: %ld of %ld deleted from user space and destroyed at once, not deferred: destroyed %lld of %ld, destroyed_deferred %lld (want %ld)",
 	       mode, deleted, left, destroyed, count, deferred, evicted);
-	created = coro_counter(prog_fd, "created");
 	parked = base_parked < 0 ? -1 : sysctl_read(PARKED) - base_parked;
-	handles = handles_above(0);
-	tap_ok(created == count && completed(prog_fd) == 0 &&
-	       coro_counter(prog_fd, "resumed") == 0 && created == destroyed &&
-	       parked == 0 && handles == 0 && received == 0,
-	       "%s: created %lld = completed %lld + destroyed %lld, none delivered; kernel.bpf_coro_parked %+lld, kernel.bpf_coro_handles %+lld with the program loaded",
-	       mode, created, completed(prog_fd), destroyed, parked, handles);
+	check_all_destroyed(prog_fd, destroyed, parked, received);
 }
 
 /* A cpu-clock event on CPU 0; its fd, or a negative errno. */
@@ -411,7 +408,7 @@ static void hardirq_checks(struct coro_xdp *skel, int prog_fd, int sock,
 {
 	long long max_rate = sysctl_read(MAX_SAMPLE_RATE);
 	int freq = IRQ_FREQ, pfd, err = 0, i;
-	long long deferred, destroyed, created, parked, handles;
+	long long deferred, destroyed;
 	struct bpf_link *link = NULL;
 	long bad = 0;
 
@@ -448,14 +445,7 @@ static void hardirq_checks(struct coro_xdp *skel, int prog_fd, int sock,
 	       "%s: every destructor ran in hard interrupt context and was deferred: destroyed_deferred %lld, destroyed %lld of %ld",
 	       mode, deferred, destroyed, count);
 	received += drain(sock, &bad, seen);
-	created = coro_counter(prog_fd, "created");
-	parked = parked_above(0);
-	handles = handles_above(0);
-	tap_ok(created == count && completed(prog_fd) == 0 &&
-	       coro_counter(prog_fd, "resumed") == 0 && created == destroyed &&
-	       parked == 0 && handles == 0 && received == 0,
-	       "%s: created %lld = completed %lld + destroyed %lld, none delivered; kernel.bpf_coro_parked %+lld, kernel.bpf_coro_handles %+lld with the program loaded",
-	       mode, created, completed(prog_fd), destroyed, parked, handles);
+	check_all_destroyed(prog_fd, destroyed, parked_above(0), received);
 }
 
 static bool mem_back(long long slab0, long long free0, long long *slab1,
@@ -626,10 +616,10 @@ int main(int argc, char **argv)
 			wait_for(&skel->bss->reflected, expect_parked);
 			done = skel->bss->reflected;
 		} else if (sc->verdict == V_XSK) {
-			struct xsk_seen xs = { .seen = seen };
+			struct xsk_seen xs = { .seen = seen, .count = count };
 
 			for (int i = 0; i < 100 && xs.n < expect_parked; i++) {
-				xsk_recv(&xsk, xsk_packet, &xs);
+				xsk_recv(&xsk, xsk_seen_packet, &xs);
 				usleep(20000);
 			}
 			done = xs.n;

@@ -15,6 +15,8 @@
 #include <bpf/libbpf.h>
 
 #include "testlib.h"
+#include "pkt_payload.h"
+#include "xsk.h"
 
 int tap_n, tap_failed;
 
@@ -218,4 +220,14 @@ void xdp_detach_in_ns(const char *ns, int ifindex, const char *back)
 		bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
 		enter_ns(back);
 	}
+}
+
+int xsk_seen_packet(void *pkt, __u32 len, void *arg)
+{
+	struct xsk_seen *xs = arg;
+
+	xs->n++;
+	if (pkt_frame_check(pkt, len, xs->seen, xs->count))
+		xs->bad++;
+	return XSK_DONE;
 }

@@ -55,6 +55,20 @@ int send_from_ns(const char *ns, int cpu, long n, int flows);
 int xdp_attach_in_ns(const char *ns, const char *dev, int prog_fd, const char *back);
 void xdp_detach_in_ns(const char *ns, int ifindex, const char *back);
 
+/*
+ * Datagrams of the selftests' traffic received on an AF_XDP socket:
+ * xsk_seen_packet() is an xsk_recv() callback that counts them in @n, and
+ * in @bad those damaged or seen before (pkt_frame_check(); @seen has one
+ * byte per sequence number below @count).
+ */
+struct xsk_seen {
+	unsigned char *seen;
+	unsigned long count;
+	long n, bad;
+};
+
+int xsk_seen_packet(void *pkt, __u32 len, void *arg);
+
 /* Median of @n values; sorts them. */
 double median(double *v, int n);
 

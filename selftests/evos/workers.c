@@ -317,21 +317,6 @@ static void test_stop(struct workers *skel, int prog_fd)
 	       coro_counter(prog_fd, "destroyed"));
 }
 
-struct xsk_rx {
-	unsigned char seen[4096];
-	long n, bad;
-};
-
-static int xsk_packet(void *pkt, __u32 len, void *arg)
-{
-	struct xsk_rx *rx = arg;
-
-	rx->n++;
-	if (pkt_frame_check(pkt, len, rx->seen, sizeof(rx->seen)))
-		rx->bad++;
-	return XSK_DONE;
-}
-
 static void test_list(struct workers *skel, int prog_fd)
 {
 	const long sent = 2000;
@@ -372,7 +357,8 @@ static void test_delay(struct workers *skel)
 static void test_xsk(struct workers *skel, int ifindex)
 {
 	const long sent = 2000;
-	static struct xsk_rx rx;
+	static unsigned char seen[4096];
+	struct xsk_seen rx = { .seen = seen, .count = sizeof(seen) };
 	struct xsk xsk;
 	__u32 zero = 0;
 	int i;
@@ -384,7 +370,7 @@ static void test_xsk(struct workers *skel, int ifindex)
 	tap_eq(send_wait(send_async(sent)), 0, "xsk: sent %ld datagrams in %d flows",
 	       sent, NR_FLOWS);
 	for (i = 0; i < 300 && rx.n + (long)dropped_by_bpf(skel) < sent; i++) {
-		xsk_recv(&xsk, xsk_packet, &rx);
+		xsk_recv(&xsk, xsk_seen_packet, &rx);
 		usleep(20000);
 	}
 	tap_ok(rx.n == sent && !rx.bad && !dropped_by_bpf(skel),

@@ -35,21 +35,6 @@
 static long count;
 static volatile int traffic_done;
 
-struct xsk_seen {
-	unsigned char *seen;
-	long n, bad;
-};
-
-static int xsk_packet(void *pkt, __u32 len, void *arg)
-{
-	struct xsk_seen *xs = arg;
-
-	xs->n++;
-	if (pkt_frame_check(pkt, len, xs->seen, count))
-		xs->bad++;
-	return XSK_DONE;
-}
-
 /* On CPU 1: resume what is parked, over and over, while traffic flows. */
 static void *resumer(void *arg)
 {
@@ -82,6 +67,7 @@ int main(int argc, char **argv)
 	}
 	count = atol(argv[3]);
 	xs.seen = calloc(count, 1);
+	xs.count = count;
 	if (!xs.seen || enter_ns(argv[2])) {
 		perror("xsk_producers: setup");
 		return 2;
@@ -103,14 +89,14 @@ int main(int argc, char **argv)
 	       "sent %ld datagrams from CPU 0 while CPU 1 resumed", count);
 	traffic_done = 1;
 	for (i = 0; i < 200 && xs.n < count; i++) {
-		xsk_recv(&xsk, xsk_packet, &xs);
+		xsk_recv(&xsk, xsk_seen_packet, &xs);
 		usleep(10000);
 		if (i == 100)
 			pthread_join(thread, NULL);
 	}
 	if (i <= 100)
 		pthread_join(thread, NULL);
-	xsk_recv(&xsk, xsk_packet, &xs);
+	xsk_recv(&xsk, xsk_seen_packet, &xs);
 
 	tap_ok(skel->bss->inline_sent == (__u64)(count / 2) &&
 	       skel->bss->published == (__u64)(count - count / 2) &&
