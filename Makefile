@@ -7,8 +7,14 @@
 #   make test       host tests, then the kselftests in the EvOS guest (TAP)
 #   make demo       boot the guest and show the pipeline at work
 #   make bench      benchmarks in the EvOS guest, as ratios to baselines
+#   make install    install evosctl, its man page and completion, the BPF
+#                   objects and headers (PREFIX, DESTDIR); make uninstall
 #   make env        shell assignments for writing your own EvOS programs
+#   make test-debug the guest suite on the debug kernel (KASAN, lockdep,
+#                   kmemleak, ...), which it builds first
 #   make kernel     build only the kernel
+#   make kernel-debug    build only the debug kernel
+#   make kernel-deb Debian packages of the EvOS kernel, in build/deb
 #   make kernel-patches  turn edits made in the unpacked kernel tree into
 #                   kernel/patches/ and overlay files
 #   make kernel-reset    drop edits made in the unpacked kernel tree
@@ -16,6 +22,7 @@
 #   make clean      remove the work tree's build outputs
 
 MAKEFLAGS += -rR
+.DEFAULT_GOAL := all
 .SECONDARY:
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
@@ -48,7 +55,7 @@ BZIMAGE := $(EVOS_KOBJ)/arch/x86/boot/bzImage
 VMLINUX_H := $(BUILD)/vmlinux.h
 BPF_INC := $(TOP)/bpf/include
 
-.PHONY: all deps kernel tools bpf evosctl selftests test test-host test-guest \
+.PHONY: all deps kernel kernel-debug kernel-deb test-debug install uninstall tools bpf evosctl selftests test test-host test-guest \
 	demo bench env checkpatch kernel-patches kernel-reset kernel-status clean FORCE
 
 all: kernel tools bpf evosctl selftests
@@ -62,6 +69,16 @@ kernel: deps
 	$(Q)tools/evos/kbuild
 
 $(BZIMAGE) $(EVOS_KOBJ)/vmlinux: kernel ;
+
+# The same tree with evos-debug.config (KASAN, lockdep, kmemleak, ...), in
+# an object directory of its own.
+kernel-debug: deps
+	$(Q)tools/evos/kbuild --debug
+
+# Debian packages of the EvOS kernel (linux-image-*.deb and friends), from
+# the same tree and configuration, written to $(BUILD)/deb.
+kernel-deb: kernel
+	$(Q)tools/evos/kbuild --deb $(BUILD)/deb
 
 kernel-patches:
 	$(Q)tools/evos/ktree patches
@@ -82,14 +99,14 @@ tools: $(LIBBPF_A) $(BPFTOOL)
 $(LIBBPF_A): | deps
 	$(Q)tools/evos/ktree prepare
 	$(Q)mkdir -p $(TOOLS)/libbpf
-	$(Q)$(MAKE) -s -C $(EVOS_KSRC)/tools/lib/bpf OUTPUT=$(TOOLS)/libbpf/ \
+	$(Q)$(MAKE) -s -C $(EVOS_KSRC)/tools/lib/bpf OUTPUT=$(TOOLS)/libbpf/ CC=$(CC) \
 		BUILD_STATIC_ONLY=1 DESTDIR=$(TOOLS)/libbpf/root prefix= \
 		$(TOOLS)/libbpf/libbpf.a install_headers >/dev/null
 
 $(BPFTOOL): | deps
 	$(Q)tools/evos/ktree prepare
 	$(Q)mkdir -p $(TOOLS)/bpftool
-	$(Q)$(MAKE) -s -C $(EVOS_KSRC)/tools/bpf/bpftool OUTPUT=$(TOOLS)/bpftool/ \
+	$(Q)$(MAKE) -s -C $(EVOS_KSRC)/tools/bpf/bpftool OUTPUT=$(TOOLS)/bpftool/ CC=$(CC) \
 		CLANG=$(CLANG) LLVM_STRIP=$(LLVM_STRIP) >/dev/null
 
 $(VMLINUX_H): $(EVOS_KOBJ)/vmlinux $(BPFTOOL)
@@ -126,9 +143,21 @@ USER_LIBS := $(LIBBPF_A) -lelf -lz -lzstd
 
 evosctl: $(EVOSCTL)
 
-$(EVOSCTL): $(EVOSCTL_SRCS) $(wildcard tools/evos/evosctl/*.h) $(LIBBPF_A)
+KERNEL_RELEASE_FILE := $(EVOS_KOBJ)/include/config/kernel.release
+# BPF programs evosctl carries inside it, as skeletons
+EVOSCTL_PROGS := $(BUILD)/evosctl-progs
+
+$(EVOSCTL_PROGS)/%.bpf.o: tools/evos/evosctl/progs/%.bpf.c $(VMLINUX_H) $(LIBBPF_A) \
+		$(wildcard tools/evos/evosctl/*.h)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(USER_CFLAGS) -o $@ $(EVOSCTL_SRCS) $(JSON_WRITER) $(USER_LIBS)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Itools/evos/evosctl -c $< -o $@
+
+$(EVOSCTL): $(EVOSCTL_SRCS) $(wildcard tools/evos/evosctl/*.h) $(LIBBPF_A) \
+		$(EVOSCTL_PROGS)/worker_iter.skel.h $(wildcard $(KERNEL_RELEASE_FILE))
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(USER_CFLAGS) -I$(EVOSCTL_PROGS) \
+		-DEVOS_KERNEL_RELEASE='"$(or $(shell cat $(KERNEL_RELEASE_FILE) 2>/dev/null),unknown)"' \
+		-o $@ $(EVOSCTL_SRCS) $(JSON_WRITER) $(USER_LIBS)
 
 # --- selftests ------------------------------------------------------------
 
@@ -140,6 +169,11 @@ include selftests/evos/Makefile.inc
 # and a last line "N passed, N failed".  T=name runs one test alone.
 test: all
 	$(Q)tools/evos/run-tests $(if $(T),--only $(T))
+
+# The guest suite on the debug kernel; a kernel report in the console or a
+# kmemleak leak after the suite fails the run.
+test-debug: all kernel-debug
+	$(Q)tools/evos/run-tests --guest-only --debug $(if $(T),--only $(T))
 
 demo: all
 	$(Q)tools/evos/vm -- $(TOP)/tools/evos/demo
@@ -176,6 +210,32 @@ bench: all $(BENCH_BINS) selftests
 	$(Q)tools/evos/vm --cpus 2 --share $(BENCH_DIR)/out -- \
 		$(TOP)/tools/evos/bench/run $(BENCH_DIR)/out
 	$(Q)tools/evos/bench/report $(BENCH_DIR)/out
+
+# --- install --------------------------------------------------------------
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+INSTALL_FILES := \
+	sbin/evosctl \
+	share/man/man8/evosctl.8 \
+	share/bash-completion/completions/evosctl \
+	$(patsubst $(BUILD)/bpf/%,lib/evos/bpf/%,$(BPF_OBJS)) \
+	$(patsubst bpf/include/%,include/evos/%,$(wildcard bpf/include/*.h))
+
+install: evosctl bpf
+	$(Q)install -D -m 0755 $(EVOSCTL) $(DESTDIR)$(PREFIX)/sbin/evosctl
+	$(Q)install -D -m 0644 tools/evos/evosctl/evosctl.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/evosctl.8
+	$(Q)install -D -m 0644 tools/evos/evosctl/evosctl.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/evosctl
+	$(Q)install -d $(DESTDIR)$(PREFIX)/lib/evos/bpf $(DESTDIR)$(PREFIX)/include/evos
+	$(Q)install -m 0644 $(BPF_OBJS) $(DESTDIR)$(PREFIX)/lib/evos/bpf/
+	$(Q)install -m 0644 $(wildcard bpf/include/*.h) $(DESTDIR)$(PREFIX)/include/evos/
+
+uninstall:
+	$(Q)rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALL_FILES))
+	$(Q)rmdir $(DESTDIR)$(PREFIX)/lib/evos/bpf $(DESTDIR)$(PREFIX)/lib/evos \
+		$(DESTDIR)$(PREFIX)/include/evos 2>/dev/null || true
 
 env: $(BUILD)/paths.mk
 	@echo "EVOS_BZIMAGE=$(BZIMAGE)"

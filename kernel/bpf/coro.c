@@ -28,10 +28,13 @@
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
 #include <linux/filter.h>
+#include <linux/error-injection.h>
 #include <linux/irq_work.h>
 #include <linux/llist.h>
+#include <linux/memcontrol.h>
 #include <linux/netdevice.h>
 #include <linux/refcount.h>
+#include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
@@ -57,6 +60,7 @@
  * @ctx_size: bytes of context saved for program types whose context is
  *	plain memory (SYSCALL)
  * @nr_points: number of await points
+ * @objcg: memory cgroup of the loader; coroutine memory is charged to it
  * @dead: the program is gone; no coroutine may be added
  * @rcu: frees the descriptor after concurrent owners are done with it
  */
@@ -72,6 +76,7 @@ struct bpf_coro_desc {
 	u32 frame_size;
 	u32 ctx_size;
 	u32 nr_points;
+	struct obj_cgroup *objcg;
 	bool dead;
 	struct rcu_head rcu;
 };
@@ -181,11 +186,11 @@ struct bpf_coro_desc *bpf_coro_desc_alloc(struct bpf_prog *prog,
 {
 	struct bpf_coro_desc *desc;
 
-	desc = kzalloc(sizeof(*desc), GFP_KERNEL);
+	desc = kzalloc(sizeof(*desc), GFP_KERNEL_ACCOUNT);
 	if (!desc)
 		return NULL;
-	desc->stats = __alloc_percpu(sizeof(u64) * __BPF_CORO_STAT_MAX,
-				     sizeof(u64));
+	desc->stats = __alloc_percpu_gfp(sizeof(u64) * __BPF_CORO_STAT_MAX,
+					 sizeof(u64), GFP_KERNEL_ACCOUNT);
 	if (!desc->stats) {
 		kfree(desc);
 		return NULL;
@@ -194,6 +199,9 @@ struct bpf_coro_desc *bpf_coro_desc_alloc(struct bpf_prog *prog,
 	desc->type = resolve_prog_type(prog);
 	desc->frame_size = BPF_CORO_SAVED(stack_depth);
 	desc->nr_points = nr_points;
+#ifdef CONFIG_MEMCG
+	desc->objcg = get_obj_cgroup_from_current();
+#endif
 	if (desc->type == BPF_PROG_TYPE_SYSCALL)
 		desc->ctx_size = prog->aux->max_ctx_offset;
 	spin_lock_init(&desc->lock);
@@ -403,6 +411,8 @@ static void desc_free_rcu(struct rcu_head *rcu)
 {
 	struct bpf_coro_desc *desc = container_of(rcu, struct bpf_coro_desc, rcu);
 
+	if (desc->objcg)
+		obj_cgroup_put(desc->objcg);
 	free_percpu(desc->stats);
 	kfree(desc);
 }
@@ -549,6 +559,38 @@ void bpf_coro_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m)
 	}
 }
 
+/*
+ * A handle and its frame, charged to the memory cgroup that loaded the
+ * program wherever the suspension happens (softirq included).  Not inlined,
+ * so that fail_function can make it fail.
+ */
+static noinline struct bpf_coro *coro_alloc(struct bpf_coro_desc *desc)
+{
+	const gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN | __GFP_ACCOUNT;
+	struct mem_cgroup *memcg = NULL, *old;
+	struct bpf_coro *coro;
+
+#ifdef CONFIG_MEMCG
+	memcg = desc->objcg ? get_mem_cgroup_from_objcg(desc->objcg) :
+			      root_mem_cgroup;
+#endif
+	old = set_active_memcg(memcg);
+	coro = kmem_cache_zalloc(bpf_coro_cache, gfp);
+	if (coro) {
+		coro->frame = kmalloc(desc->frame_size + desc->ctx_size, gfp);
+		if (!coro->frame) {
+			kmem_cache_free(bpf_coro_cache, coro);
+			coro = NULL;
+		}
+	}
+	set_active_memcg(old);
+	mem_cgroup_put(memcg);
+	if (coro)
+		this_cpu_inc(bpf_coro_handles);
+	return coro;
+}
+ALLOW_ERROR_INJECTION(coro_alloc, NULL);
+
 /**
  * bpf_coro_suspend() - save a program run at an await point
  * @ctx: the program's context
@@ -588,14 +630,9 @@ u64 bpf_coro_suspend(u64 ctx, u64 queue_fn, u64 cookie, u64 frame,
 	}
 
 	err = -ENOMEM;
-	coro = kmem_cache_zalloc(bpf_coro_cache, GFP_ATOMIC | __GFP_NOWARN);
+	coro = coro_alloc(desc);
 	if (!coro)
 		goto fail;
-	this_cpu_inc(bpf_coro_handles);
-	coro->frame = kmalloc(desc->frame_size + desc->ctx_size,
-			      GFP_ATOMIC | __GFP_NOWARN);
-	if (!coro->frame)
-		goto fail_free;
 	memcpy(coro->frame, (void *)(long)frame, desc->frame_size);
 	coro->queue_fn = (void *)(long)queue_fn;
 	coro->cookie = cookie;
@@ -1232,7 +1269,7 @@ static int __init bpf_coro_init(void)
 	};
 	int ret;
 
-	bpf_coro_cache = KMEM_CACHE(bpf_coro, 0);
+	bpf_coro_cache = KMEM_CACHE(bpf_coro, SLAB_ACCOUNT | SLAB_NO_MERGE);
 	if (!bpf_coro_cache)
 		return -ENOMEM;
 	register_sysctl_init("kernel", bpf_coro_sysctls);

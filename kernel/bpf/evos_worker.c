@@ -22,7 +22,7 @@
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
 #include <linux/cpumask.h>
-#include <linux/debugfs.h>
+#include <linux/error-injection.h>
 #include <linux/filter.h>
 #include <linux/kthread.h>
 #include <linux/llist.h>
@@ -288,13 +288,21 @@ static void pool_free(struct evos_pool *pool)
 	kfree(pool);
 }
 
+/* Not inlined, so that fail_function can make it fail. */
+static noinline struct evos_worker *worker_alloc(void)
+{
+	return kzalloc(sizeof(struct evos_worker), GFP_KERNEL_ACCOUNT);
+}
+ALLOW_ERROR_INJECTION(worker_alloc, NULL);
+
 /* Make a pool with its threads created but not yet running. */
 static struct evos_pool *pool_create(const struct evos_worker_ops *ops)
 {
 	struct evos_pool *pool;
 	u32 i;
 
-	pool = kzalloc(struct_size(pool, workers, ops->nr_workers), GFP_KERNEL);
+	pool = kzalloc(struct_size(pool, workers, ops->nr_workers),
+		       GFP_KERNEL_ACCOUNT);
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
 	pool->run = ops->run;
@@ -308,7 +316,7 @@ static struct evos_pool *pool_create(const struct evos_worker_ops *ops)
 		struct evos_worker *w;
 		struct task_struct *t;
 
-		w = kzalloc(sizeof(*w), GFP_KERNEL);
+		w = worker_alloc();
 		if (!w)
 			goto fail;
 		pool->workers[i] = w;
@@ -697,45 +705,165 @@ static const struct btf_kfunc_id_set evos_worker_kfunc_set = {
 	.filter = evos_worker_kfunc_filter,
 };
 
-/* --- counters ------------------------------------------------------------ */
+/* --- counters: the evos_worker iterator ----------------------------------- */
 
-static int evos_workers_show(struct seq_file *m, void *v)
+/**
+ * struct evos_worker_info - one worker's counters, as iterator programs see them
+ * @pool: name of the pool
+ * @nr_workers: workers in the pool
+ * @batch: the pool's batch limit
+ * @dropped: coroutines destroyed because their worker stopped or went,
+ *	since boot, all pools together
+ * @id: index of the worker in the pool
+ * @cpu: the CPU it is bound to, or -1
+ * @pid: its thread
+ * @depth: coroutines queued to it
+ * @runs: calls of run
+ * @busy_ns: time spent in calls of run that did work
+ * @idle_ns: time spent asleep or in calls that found nothing to do
+ * @resumed: coroutines it resumed
+ * @wakeups: times it was woken from its idle sleep
+ * @stopped: run returned < 0; it takes no more coroutines
+ *
+ * A snapshot taken under the pool lock; the worker itself stays private.
+ * The iterator shows one per worker of the registered pool; with no pool,
+ * one with @nr_workers 0 that carries only @dropped.
+ */
+struct evos_worker_info {
+	char pool[EVOS_WORKER_NAME_LEN];
+	u32 nr_workers;
+	u32 batch;
+	u64 dropped;
+	u32 id;
+	s32 cpu;
+	s32 pid;
+	u32 depth;
+	u64 runs;
+	u64 busy_ns;
+	u64 idle_ns;
+	u64 resumed;
+	u64 wakeups;
+	bool stopped;
+};
+
+struct bpf_iter__evos_worker {
+	__bpf_md_ptr(struct bpf_iter_meta *, meta);
+	__bpf_md_ptr(struct evos_worker_info *, worker);
+};
+
+DEFINE_BPF_ITER_FUNC(evos_worker, struct bpf_iter_meta *meta,
+		     struct evos_worker_info *worker)
+
+/* The iteration holds evos_pool_mutex from start to stop. */
+static struct evos_worker_info *worker_info(struct seq_file *seq, loff_t pos)
 {
+	struct evos_worker_info *info = seq->private;
 	struct evos_pool *pool;
-	u32 i;
+	struct evos_worker *w;
 
-	mutex_lock(&evos_pool_mutex);
 	pool = rcu_dereference_protected(evos_pool,
 					 lockdep_is_held(&evos_pool_mutex));
-	seq_printf(m, "pool %s workers %u batch %u dropped %llu\n",
-		   pool ? pool->name : "-", pool ? pool->nr : 0,
-		   pool ? pool->batch : 0,
-		   evos_dropped_total + (pool ? atomic64_read(&pool->dropped) : 0));
-	seq_puts(m, "id cpu pid runs busy_ns idle_ns resumed wakeups depth stopped\n");
-	for (i = 0; pool && i < pool->nr; i++) {
-		struct evos_worker *w = pool->workers[i];
-
-		seq_printf(m, "%u %d %d %llu %llu %llu %llu %llu %d %d\n",
-			   w->id, w->cpu, task_pid_nr(w->task),
-			   READ_ONCE(w->runs), READ_ONCE(w->busy_ns),
-			   READ_ONCE(w->idle_ns), READ_ONCE(w->resumed),
-			   (u64)atomic64_read(&w->wakeups),
-			   atomic_read(&w->depth), READ_ONCE(w->stopped));
+	memset(info, 0, sizeof(*info));
+	if (!pool) {
+		/* No pool: one entry with no worker, for the global counters. */
+		if (pos)
+			return NULL;
+		strscpy(info->pool, "-", sizeof(info->pool));
+		info->dropped = evos_dropped_total;
+		info->cpu = -1;
+		return info;
 	}
-	mutex_unlock(&evos_pool_mutex);
-	return 0;
+	if (pos >= pool->nr)
+		return NULL;
+	w = pool->workers[pos];
+	strscpy(info->pool, pool->name, sizeof(info->pool));
+	info->nr_workers = pool->nr;
+	info->batch = pool->batch;
+	info->dropped = evos_dropped_total + atomic64_read(&pool->dropped);
+	info->id = w->id;
+	info->cpu = w->cpu;
+	info->pid = task_pid_nr(w->task);
+	info->depth = max(atomic_read(&w->depth), 0);
+	info->runs = READ_ONCE(w->runs);
+	info->busy_ns = READ_ONCE(w->busy_ns);
+	info->idle_ns = READ_ONCE(w->idle_ns);
+	info->resumed = READ_ONCE(w->resumed);
+	info->wakeups = atomic64_read(&w->wakeups);
+	info->stopped = READ_ONCE(w->stopped);
+	return info;
 }
-DEFINE_SHOW_ATTRIBUTE(evos_workers);
+
+static void *evos_worker_seq_start(struct seq_file *seq, loff_t *pos)
+{
+	mutex_lock(&evos_pool_mutex);
+	return worker_info(seq, *pos);
+}
+
+static void *evos_worker_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	++*pos;
+	return worker_info(seq, *pos);
+}
+
+static int __evos_worker_seq_show(struct seq_file *seq, void *v, bool in_stop)
+{
+	struct bpf_iter__evos_worker ctx;
+	struct bpf_iter_meta meta;
+	struct bpf_prog *prog;
+
+	meta.seq = seq;
+	prog = bpf_iter_get_info(&meta, in_stop);
+	if (!prog)
+		return 0;
+	ctx.meta = &meta;
+	ctx.worker = v;
+	return bpf_iter_run_prog(prog, &ctx);
+}
+
+static int evos_worker_seq_show(struct seq_file *seq, void *v)
+{
+	return __evos_worker_seq_show(seq, v, false);
+}
+
+static void evos_worker_seq_stop(struct seq_file *seq, void *v)
+{
+	if (!v)
+		(void)__evos_worker_seq_show(seq, v, true);
+	mutex_unlock(&evos_pool_mutex);
+}
+
+static const struct seq_operations evos_worker_seq_ops = {
+	.start	= evos_worker_seq_start,
+	.next	= evos_worker_seq_next,
+	.stop	= evos_worker_seq_stop,
+	.show	= evos_worker_seq_show,
+};
+
+static const struct bpf_iter_seq_info evos_worker_seq_info = {
+	.seq_ops		= &evos_worker_seq_ops,
+	.seq_priv_size		= sizeof(struct evos_worker_info),
+};
+
+BTF_ID_LIST_SINGLE(evos_worker_info_ids, struct, evos_worker_info)
+
+static struct bpf_iter_reg evos_worker_iter_reg = {
+	.target			= "evos_worker",
+	.ctx_arg_info_size	= 1,
+	.ctx_arg_info		= {
+		{ offsetof(struct bpf_iter__evos_worker, worker),
+		  PTR_TO_BTF_ID_OR_NULL | PTR_TRUSTED },
+	},
+	.seq_info		= &evos_worker_seq_info,
+};
 
 static int __init evos_worker_init_module(void)
 {
 	int ret;
 
-	debugfs_create_file("workers", 0444,
-			    debugfs_create_dir("evos", NULL), NULL,
-			    &evos_workers_fops);
-	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_XDP,
-					&evos_producer_kfunc_set);
+	evos_worker_iter_reg.ctx_arg_info[0].btf_id = evos_worker_info_ids[0];
+	ret = bpf_iter_reg_target(&evos_worker_iter_reg);
+	ret = ret ?: register_btf_kfunc_id_set(BPF_PROG_TYPE_XDP,
+					       &evos_producer_kfunc_set);
 	ret = ret ?: register_btf_kfunc_id_set(BPF_PROG_TYPE_SYSCALL,
 					       &evos_producer_kfunc_set);
 	ret = ret ?: register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS,

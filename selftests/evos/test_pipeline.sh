@@ -19,7 +19,6 @@ NS_A=pipe_a
 NS_B=pipe_b
 COUNT=1000
 PIN=/sys/fs/bpf/evos-pipe
-WSTAT=/sys/kernel/debug/evos/workers
 ctl() { in_ns "$NS_B" "$EVOSCTL" --pin-root "$PIN" "$@"; }
 tmp=$(mktemp -d)
 cleanup()
@@ -31,7 +30,10 @@ cleanup()
 trap cleanup EXIT
 
 # Column $2 of worker line $1 (0-based id) of the kernel's worker counters.
-wcol() { awk -v id="$1" -v col="$2" 'NR > 2 && $1 == id { print $col }' "$WSTAT"; }
+# The pool as the kernel's evos_worker iterator shows it (evosctl workers status).
+wstat() { "$EVOSCTL" --json workers status; }
+# Field $2 of worker $1.
+wfield() { wstat | jq -r --argjson id "$1" --arg f "$2" '.workers[] | select(.id == $id) | .[$f]'; }
 # Datagrams XDP saw arrive on rx queue $1, summed over CPUs.
 rxq() { "$EVOS_BPFTOOL" map lookup pinned "$PIN/objs/evos_xdp/maps/rxq_packets" key "$1" 0 0 0 -j |
 	jq '[.formatted.values[].value] | add'; }
@@ -53,7 +55,7 @@ check_fails "workers set before start fails and says so" "the workers are not st
 	ctl workers set --count 2
 check "evosctl workers start evos_worker.bpf.o --count 2 --cpus 0-1" \
 	ctl workers start "$BPF_OBJ_DIR/evos_worker.bpf.o" --count 2 --cpus 0-1
-check_eq "two worker threads, on CPUs 0 and 1" "$(nthreads) $(wcol 0 2) $(wcol 1 2)" "2 0 1"
+check_eq "two worker threads, on CPUs 0 and 1" "$(nthreads) $(wfield 0 cpu) $(wfield 1 cpu)" "2 0 1"
 check_fails "a second start fails and says how to change the pool" "already started" \
 	ctl workers start "$BPF_OBJ_DIR/evos_worker.bpf.o"
 
@@ -75,8 +77,8 @@ check_eq "evosctl stats --watch repeats until interrupted ($rounds rounds in 2.5
 	    jq -r '.[] | select(.object == "evos_xdp") | .counters.resumed.total')" "repeats $COUNT"
 first0=$(rxq 0)
 first1=$(rxq 1)
-r0=$(wcol 0 7)
-r1=$(wcol 1 7)
+r0=$(wfield 0 resumed)
+r1=$(wfield 1 resumed)
 check_eq "worker 0 resumed on CPU 0 and worker 1 on CPU 1 (what XDP counted per CPU after the await)" \
 	"$(stat '.counters.resumed.percpu[0]') $(stat '.counters.resumed.percpu[1]')" "$r0 $r1"
 check_eq "evosctl stats shows the pool: 2 workers, $COUNT resumed in all" \
@@ -125,7 +127,7 @@ check_eq "the 200 echoed went through await and a worker: the kernel suspended a
 	"$(kcoro)" "$((2 * COUNT + 200)) $((2 * COUNT + 200))"
 
 check "evosctl workers set --count 3" ctl workers set --count 3
-check_eq "three workers, the CPU list kept" "$(nthreads) $(wcol 2 2)" "3 0"
+check_eq "three workers, the CPU list kept" "$(nthreads) $(wfield 2 cpu)" "3 0"
 check "evosctl workers stop" ctl workers stop
 check_fails "stopping again fails and says so" "not started" ctl workers stop
 
@@ -157,9 +159,9 @@ for _ in $(seq 100); do
 	sleep 0.05
 done
 parked=$(( $(cat "$PARKED") - base_parked ))
-queued=$(awk 'NR > 2 { n += $9 } END { print n + 0 }' "$WSTAT")
+queued=$(wstat | jq '[.workers[].depth] | add // 0')
 flowing=$(kill -0 "$sender" 2>/dev/null && echo flowing || echo done)
-pool=$(awk 'NR == 1 { print $2 }' "$WSTAT")
+pool=$(wstat | jq -r '.pool // "-"')
 ctl detach >/dev/null
 wait "$sender"
 check_eq "coroutines were parked when the detach began ($parked parked, $queued queued on pool $pool, traffic $flowing)" \
@@ -168,7 +170,7 @@ leftover=$(( $("$EVOS_BPFTOOL" -j prog show | jq '[.[] | select(.name == "evos_x
 	      $("$EVOS_BPFTOOL" -j map show | jq '[.[] | select(.name == "xsks" or .name == "rxq_packets" or .name == "evos_stats" or .name == "evos_workers" or .name == "holding" or .name == "held" or .name == "devs")] | length') +
 	      $("$EVOS_BPFTOOL" -j link show | jq '[.[] | select(.type == "struct_ops" or .type == "xdp")] | length') ))
 check_eq "after detach under traffic: no worker thread, no pool, no XDP on b0, no programs, maps or links, nothing parked" \
-	"$(nthreads) $(awk 'NR == 1 { print $2 }' "$WSTAT") $(ip -n "$NS_B" -j link show b0 | jq -r '.[0].xdp.prog.name // "none"') $leftover $(cat "$PARKED")" \
+	"$(nthreads) $(wstat | jq -r '.pool // "-"') $(ip -n "$NS_B" -j link show b0 | jq -r '.[0].xdp.prog.name // "none"') $leftover $(cat "$PARKED")" \
 	"0 - none 0 $base_parked"
 check_fails "detach with nothing attached says there is nothing to detach" \
 	"there is nothing to detach" ctl detach

@@ -72,10 +72,10 @@
 #include "pkt_payload.h"
 #include "testlib.h"
 #include "workers.skel.h"
+#include "worker_iter.h"
 #include "xsk.h"
 
 #define PARKED		"/proc/sys/kernel/bpf_coro_parked"
-#define WORKERS_FILE	"/sys/kernel/debug/evos/workers"
 #define NR_FLOWS	8
 #define MAX_W		64
 
@@ -95,34 +95,39 @@ struct pool_stat {
 static const char *ns_peer, *ns_evos;
 static unsigned long long base_dropped;	/* the kernel's count is global */
 
-/* The kernel's worker counters (debugfs). */
+/* The kernel's worker counters, through the evos_worker iterator. */
 static int pool_read(struct pool_stat *ps)
 {
-	char line[256];
-	unsigned int n = 0;
-	FILE *f = fopen(WORKERS_FILE, "r");
+	static struct evos_worker_record r[MAX_W];
+	int n, i;
 
 	memset(ps, 0, sizeof(*ps));
-	if (!f)
+	n = evos_worker_records(r, MAX_W);
+	if (n < 1)
 		return -1;
-	if (!fgets(line, sizeof(line), f) ||
-	    sscanf(line, "pool %31s workers %u batch %u dropped %llu", ps->name,
-		   &ps->nr, &ps->batch, &ps->dropped) != 4 ||
-	    !fgets(line, sizeof(line), f)) {
-		fclose(f);
-		return -1;
+	ps->dropped = r[0].dropped - base_dropped;
+	if (!r[0].nr_workers) {
+		strcpy(ps->name, "-");
+		return 0;
 	}
-	while (n < MAX_W && fgets(line, sizeof(line), f)) {
-		struct worker_stat *w = &ps->w[n];
+	snprintf(ps->name, sizeof(ps->name), "%.*s", EVOS_POOL_NAME_LEN, r[0].pool);
+	ps->nr = r[0].nr_workers;
+	ps->batch = r[0].batch;
+	for (i = 0; i < n; i++) {
+		struct worker_stat *w = &ps->w[i];
 
-		if (sscanf(line, "%u %d %d %llu %llu %llu %llu %llu %d %d", &w->id,
-			   &w->cpu, &w->pid, &w->runs, &w->busy_ns, &w->idle_ns,
-			   &w->resumed, &w->wakeups, &w->depth, &w->stopped) == 10)
-			n++;
+		w->id = r[i].id;
+		w->cpu = r[i].cpu;
+		w->pid = r[i].pid;
+		w->depth = r[i].depth;
+		w->stopped = r[i].stopped;
+		w->runs = r[i].runs;
+		w->busy_ns = r[i].busy_ns;
+		w->idle_ns = r[i].idle_ns;
+		w->resumed = r[i].resumed;
+		w->wakeups = r[i].wakeups;
 	}
-	fclose(f);
-	ps->dropped -= base_dropped;
-	return n == ps->nr ? 0 : -1;
+	return n == (int)ps->nr ? 0 : -1;
 }
 
 /* Threads named evos_worker/N in the system. */

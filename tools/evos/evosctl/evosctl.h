@@ -13,6 +13,10 @@
 #include "json_writer.h"
 
 #define EVOSCTL_VERSION		"0.1"
+/* The release of the EvOS kernel whose headers and BTF evosctl was built from. */
+#ifndef EVOS_KERNEL_RELEASE
+#define EVOS_KERNEL_RELEASE	"unknown"
+#endif
 #define EVOS_PIN_ROOT_DEFAULT	"/sys/fs/bpf/evos"
 
 /* Exit statuses: 0 on success, 1 when the operation failed, 2 on bad usage. */
@@ -60,6 +64,12 @@ int do_workers(int argc, char **argv);
 int do_xsk(int argc, char **argv);
 
 int detach_all_links(int *count);
+/*
+ * workers.c: the pool's workers and their counters, as a table, or in JSON
+ * a "workers" element for the stats array (@in_stats) or an object; with
+ * @in_stats nothing is printed when no pool runs.  Returns 0 or reports.
+ */
+int print_workers(bool in_stats);
 
 /* kernel.c */
 struct bpf_object;

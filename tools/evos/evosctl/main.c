@@ -108,7 +108,8 @@ static int do_help(int argc, char **argv)
 		"  attach xdp DEV PROG      attach a loaded XDP program to DEV\n"
 		"  detach [xdp DEV]         detach everything evosctl attached and\n"
 		"                           unload all objects, or detach one link\n"
-		"  workers start|set|stop   the EvOS worker pool (see 'workers help')\n"
+		"  workers start|set|stop|status\n"
+		"                           the EvOS worker pool (see 'workers help')\n"
 		"  xsk consume DEV --queues N [--echo]\n"
 		"                           read the AF_XDP sockets of DEV's queues\n"
 		"  stats [--watch [SECONDS]]\n"
@@ -135,10 +136,12 @@ static int do_version(int argc, char **argv)
 		jsonw_start_object(json_wtr);
 		jsonw_string_field(json_wtr, "version", EVOSCTL_VERSION);
 		jsonw_string_field(json_wtr, "libbpf", libbpf_version_string());
+		jsonw_string_field(json_wtr, "kernel", EVOS_KERNEL_RELEASE);
 		jsonw_end_object(json_wtr);
 	} else {
-		printf("evosctl %s (libbpf %s)\n", EVOSCTL_VERSION,
-		       libbpf_version_string());
+		printf("evosctl %s (libbpf %s, built against kernel %s)\n",
+		       EVOSCTL_VERSION, libbpf_version_string(),
+		       EVOS_KERNEL_RELEASE);
 	}
 	return 0;
 }

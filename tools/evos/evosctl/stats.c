@@ -217,73 +217,6 @@ static void print_limits(void)
 	}
 }
 
-#define WORKERS_FILE "/sys/kernel/debug/evos/workers"
-
-/*
- * The kernel's worker counters, when a pool runs: a "workers" element of
- * the stats array in JSON, a table in text.
- */
-static void print_workers(void)
-{
-	static const char * const cols[] = {
-		"id", "cpu", "pid", "runs", "busy_ns", "idle_ns", "resumed",
-		"wakeups", "depth", "stopped",
-	};
-	unsigned long long v[10], dropped;
-	char line[256], name[32];
-	unsigned int nr, batch;
-	FILE *f = fopen(WORKERS_FILE, "r");
-	size_t i;
-
-	if (!f)
-		return;
-	if (!fgets(line, sizeof(line), f) ||
-	    sscanf(line, "pool %31s workers %u batch %u dropped %llu", name, &nr,
-		   &batch, &dropped) != 4 || !nr || !fgets(line, sizeof(line), f)) {
-		fclose(f);
-		return;
-	}
-	if (json_output) {
-		jsonw_start_object(json_wtr);
-		jsonw_name(json_wtr, "workers");
-		jsonw_start_object(json_wtr);
-		jsonw_string_field(json_wtr, "pool", name);
-		jsonw_uint_field(json_wtr, "batch", batch);
-		jsonw_uint_field(json_wtr, "dropped", dropped);
-		jsonw_name(json_wtr, "workers");
-		jsonw_start_array(json_wtr);
-	} else {
-		printf("workers (pool %s, batch %u, %llu dropped):\n", name, batch, dropped);
-		printf("  %3s %4s %12s %10s %10s %10s\n", "id", "cpu", "runs",
-		       "resumed", "wakeups", "depth");
-	}
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llu %lld %llu %llu %llu %llu %llu %llu %llu %llu",
-			   &v[0], (long long *)&v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
-			   &v[7], &v[8], &v[9]) != 10)
-			continue;
-		if (json_output) {
-			jsonw_start_object(json_wtr);
-			for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-				if (i == 1)
-					jsonw_int_field(json_wtr, cols[i], (long long)v[i]);
-				else
-					jsonw_uint_field(json_wtr, cols[i], v[i]);
-			jsonw_end_object(json_wtr);
-		} else {
-			printf("  %3llu %4lld %12llu %10llu %10llu %10llu%s\n", v[0],
-			       (long long)v[1], v[3], v[6], v[7], v[8],
-			       v[9] ? "  stopped" : "");
-		}
-	}
-	fclose(f);
-	if (json_output) {
-		jsonw_end_array(json_wtr);
-		jsonw_end_object(json_wtr);
-		jsonw_end_object(json_wtr);
-	}
-}
-
 static int show_stats(void)
 {
 	char objs[4096], path[4096];
@@ -325,7 +258,7 @@ static int show_stats(void)
 	}
 	closedir(dir);
 	print_limits();
-	print_workers();
+	print_workers(true);
 	if (json_output)
 		jsonw_end_array(json_wtr);
 	return 0;

@@ -21,7 +21,10 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include <linux/types.h>
+
 #include "evosctl.h"
+#include "worker_iter.h"
 
 #define STATE_DIR	"/run/evos"
 #define STATE_OBJ	STATE_DIR "/workers.obj"
@@ -353,6 +356,83 @@ static int do_stop(int argc, char **argv)
 	return 0;
 }
 
+int print_workers(bool in_stats)
+{
+	static struct evos_worker_record w[MAX_WORKERS];
+	unsigned long long dropped;
+	int n, i;
+
+	n = evos_worker_records(w, MAX_WORKERS);
+	if (n < 0 && in_stats)
+		return 0;
+	if (n == -ENOENT)
+		return p_err("cannot read the workers: the kernel has no evos_worker iterator; is this an EvOS kernel with CONFIG_BPF_EVOS_WORKERS?");
+	if (n < 0)
+		return p_err("cannot read the workers: %s", errno_hint(-n));
+	dropped = n ? w[0].dropped : 0;
+	if (n == 1 && !w[0].nr_workers)
+		n = 0;		/* no pool: only the global counters */
+	if (!n && in_stats)
+		return 0;
+	if (json_output) {
+		if (in_stats) {
+			jsonw_start_object(json_wtr);
+			jsonw_name(json_wtr, "workers");
+		}
+		jsonw_start_object(json_wtr);
+		if (n)
+			jsonw_string_field(json_wtr, "pool", w[0].pool);
+		else
+			jsonw_null_field(json_wtr, "pool");
+		jsonw_uint_field(json_wtr, "batch", n ? w[0].batch : 0);
+		jsonw_uint_field(json_wtr, "dropped", dropped);
+		jsonw_name(json_wtr, "workers");
+		jsonw_start_array(json_wtr);
+		for (i = 0; i < n; i++) {
+			jsonw_start_object(json_wtr);
+			jsonw_uint_field(json_wtr, "id", w[i].id);
+			jsonw_int_field(json_wtr, "cpu", w[i].cpu);
+			jsonw_int_field(json_wtr, "pid", w[i].pid);
+			jsonw_uint_field(json_wtr, "runs", w[i].runs);
+			jsonw_uint_field(json_wtr, "busy_ns", w[i].busy_ns);
+			jsonw_uint_field(json_wtr, "idle_ns", w[i].idle_ns);
+			jsonw_uint_field(json_wtr, "resumed", w[i].resumed);
+			jsonw_uint_field(json_wtr, "wakeups", w[i].wakeups);
+			jsonw_uint_field(json_wtr, "depth", w[i].depth);
+			jsonw_bool_field(json_wtr, "stopped", w[i].stopped);
+			jsonw_end_object(json_wtr);
+		}
+		jsonw_end_array(json_wtr);
+		jsonw_end_object(json_wtr);
+		if (in_stats)
+			jsonw_end_object(json_wtr);
+		return 0;
+	}
+	if (!n) {
+		printf("no worker pool is registered; start one with: evosctl workers start OBJ\n");
+		return 0;
+	}
+	printf("workers (pool %s, batch %u, %llu dropped):\n", w[0].pool,
+	       w[0].batch, dropped);
+	printf("  %3s %4s %7s %12s %10s %10s %10s\n", "id", "cpu", "pid", "runs",
+	       "resumed", "wakeups", "depth");
+	for (i = 0; i < n; i++)
+		printf("  %3u %4d %7d %12llu %10llu %10llu %10u%s\n", w[i].id,
+		       w[i].cpu, w[i].pid, (unsigned long long)w[i].runs,
+		       (unsigned long long)w[i].resumed,
+		       (unsigned long long)w[i].wakeups, w[i].depth,
+		       w[i].stopped ? "  stopped" : "");
+	return 0;
+}
+
+static int do_workers_status(int argc, char **argv)
+{
+	(void)argv;
+	if (argc)
+		return p_usage("'workers status' takes no arguments; see 'evosctl workers help'");
+	return print_workers(false);
+}
+
 static int do_help(int argc, char **argv)
 {
 	(void)argc;
@@ -360,10 +440,11 @@ static int do_help(int argc, char **argv)
 	return print_help("Usage: evosctl workers start OBJ [--count N] [--cpus LIST]\n"
 			  "       evosctl workers set [--count N] [--cpus LIST]\n"
 			  "       evosctl workers stop\n"
+			  "       evosctl workers status\n"
 			  "\n"
 			  "OBJ holds an evos_worker_ops struct_ops (e.g. build/bpf/evos_worker.bpf.o);\n"
-			  "LIST is a CPU list such as 0-1,3.  Worker counters are in\n"
-			  "/sys/kernel/debug/evos/workers.\n");
+			  "LIST is a CPU list such as 0-1,3.  'status' shows the workers and their\n"
+			  "counters, read through the kernel's evos_worker BPF iterator.\n");
 }
 
 int do_workers(int argc, char **argv)
@@ -372,6 +453,7 @@ int do_workers(int argc, char **argv)
 		{ "start",	do_start },
 		{ "set",	do_set },
 		{ "stop",	do_stop },
+		{ "status",	do_workers_status },
 		{ "help",	do_help },
 		{ NULL,		NULL },
 	};

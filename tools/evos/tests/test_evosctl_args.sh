@@ -7,7 +7,7 @@
 
 . "$(dirname "$0")/../../../selftests/evos/lib.sh"
 
-tap_plan 18
+tap_plan 19
 
 check "evosctl help lists the commands" bash -c "set -o pipefail; '$EVOSCTL' help | grep 'attach xdp DEV PROG' >/dev/null"
 check "evosctl --help lists the commands" bash -c "set -o pipefail; '$EVOSCTL' --help | grep 'attach xdp DEV PROG' >/dev/null"
@@ -20,6 +20,9 @@ json_version=$("$EVOSCTL" --json version | jq -r .version)
 text_version=$("$EVOSCTL" version | awk '{print $2}')
 check "evosctl --json version gives the same version as text" \
 	test -n "$text_version" -a "$json_version" = "$text_version"
+release=$(sed -n 's/^EVOS_KOBJ := //p' "$EVOS_BUILD/paths.mk")/include/config/kernel.release
+check_eq "evosctl --json version names the kernel release it was built against" \
+	"$("$EVOSCTL" --json version | jq -r .kernel)" "$(cat "$release")"
 
 "$EVOSCTL" frobnicate >/dev/null 2>&1
 check_eq "an unknown command exits with status 2" "$?" 2
