@@ -561,12 +561,14 @@ void bpf_coro_show_fdinfo(const struct bpf_prog *prog, struct seq_file *m)
 
 /*
  * A handle and its frame, charged to the memory cgroup that loaded the
- * program wherever the suspension happens (softirq included).  Not inlined,
+ * program wherever the suspension happens (softirq included).  No
+ * __GFP_HIGH (GFP_ATOMIC): with it the charge may exceed memory.max, and a
+ * suspension that fails only costs the program its await.  Not inlined,
  * so that fail_function can make it fail.
  */
 static noinline struct bpf_coro *coro_alloc(struct bpf_coro_desc *desc)
 {
-	const gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN | __GFP_ACCOUNT;
+	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT;
 	struct mem_cgroup *memcg = NULL, *old;
 	struct bpf_coro *coro;
 

@@ -54,6 +54,41 @@
  *               attached to a cpu-clock event on CPU 0, from its hrtimer in
  *               hard interrupt context: every destruction is deferred
  *
+ * Run by test_coro_memcg.sh, in memory cgroups of their own:
+ *
+ *   memcg       the program is loaded from the cgroup evos_coro_loader and
+ *               the traffic comes from evos_coro_sender: the COUNT
+ *               coroutines parked are charged to the loader, wherever the
+ *               suspension ran (softirq).  The loader's slab_unreclaimable
+ *               grows by at least COUNT * (bpf_coro object size +
+ *               coro_frame_bytes), the sender's by less than half that;
+ *               released, the loader's goes back down
+ *   memcg_max   the same, with the loader's memory.max set just above its
+ *               usage (room for COUNT / 8 coroutines): the suspensions
+ *               beyond it fail, their packets go on in place (XDP_PASS,
+ *               received on the UDP socket), the usage stays within
+ *               memory.max, and the handles are exact; those parked are
+ *               resumed
+ *
+ * Run by test_fault_inject.sh, with allocation failures injected while
+ * the traffic runs (verbose 0: nothing on the console):
+ *
+ *   failfn      fail_function makes coro_alloc() fail with probability 30%:
+ *               the failures injected (the "times" budget consumed) equal
+ *               coro_failed, the fallbacks the program counted and the
+ *               datagrams received on the UDP socket before any resume;
+ *               those parked are resumed
+ *   failfn_interval  the same, every third call failing, COUNT / 4 times
+ *               at most: exactly COUNT / 4 fail
+ *   failslab    failslab scoped to the bpf_coro cache (cache-filter and the
+ *               cache's failslab flag), every second allocation failing,
+ *               COUNT / 4 times at most: exactly COUNT / 4 fail
+ *   cpumap_tail cpumap_entry, a cpumap program (BPF_XDP_CPUMAP), tail-calls
+ *               cpu_jmp[0], where xdp_await (BPF_XDP) cannot get: the
+ *               kernel refuses it in the array (-EINVAL), and refuses to
+ *               load a cpumap program using an array that already holds
+ *               it (-EINVAL); no coroutine is made.  No traffic is sent
+ *
  * Every mode checks the accounting (created = completed + destroyed), that
  * kernel.bpf_coro_parked returns to its baseline (the coroutines that own a
  * frame) and kernel.bpf_coro_handles to its own (the exact count of
@@ -74,6 +109,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -92,6 +128,12 @@
 #define HANDLES "/proc/sys/kernel/bpf_coro_handles"
 #define MAX_PARKED "/proc/sys/kernel/bpf_coro_max_parked"
 #define MAX_SAMPLE_RATE "/proc/sys/kernel/perf_event_max_sample_rate"
+#define CGROUP_ROOT "/sys/fs/cgroup"
+#define CG_LOADER CGROUP_ROOT "/evos_coro_loader"
+#define CG_SENDER CGROUP_ROOT "/evos_coro_sender"
+#define CORO_SLAB "/sys/kernel/slab/bpf_coro"
+#define FAIL_FUNCTION "/sys/kernel/debug/fail_function"
+#define FAILSLAB "/sys/kernel/debug/failslab"
 /* Sampling frequency of the cpu-clock event of the hardirq mode, in Hz. */
 #define IRQ_FREQ 10000
 
@@ -210,7 +252,9 @@ enum stash { STASH_ARRAY, STASH_HASH, STASH_INNER, STASH_LIST, STASH_RBTREE,
 	     STASH_LRU };
 enum verdict { V_PASS, V_DROP, V_TX, V_DEVMAP, V_CPUMAP, V_XSK };
 enum how { RESUME, RELEASE, DELETE, MAPFREE, OBJDROP, DETACH, UNLOAD, UNREGISTER,
-	   GENERIC, EVICT, HARDIRQ };
+	   GENERIC, EVICT, HARDIRQ, CPUMAP_TAIL };
+/* Memory cgroups, or the allocation failures injected while parking. */
+enum fault { F_NONE, F_MEMCG, F_MEMCG_MAX, F_FAILFN, F_FAILFN_INTERVAL, F_FAILSLAB };
 
 struct scenario {
 	const char *mode;
@@ -219,29 +263,38 @@ struct scenario {
 	enum how how;
 	const char *counter;	/* what a completed run counts as */
 	int tests;		/* checks the mode makes, all of them run */
+	enum fault fault;
 };
 
 static const struct scenario scenarios[] = {
-	{ "resume",	STASH_ARRAY,	V_PASS,		RESUME,	"completed_pass", 11 },
-	{ "hash",	STASH_HASH,	V_PASS,		RESUME,	"completed_pass", 11 },
-	{ "list",	STASH_LIST,	V_PASS,		RESUME,	"completed_pass", 11 },
-	{ "rbtree",	STASH_RBTREE,	V_PASS,		RESUME,	"completed_pass", 12 },
-	{ "drop",	STASH_ARRAY,	V_DROP,		RESUME,	"completed_drop", 11 },
-	{ "tx",		STASH_ARRAY,	V_TX,		RESUME,	"completed_tx", 11 },
-	{ "devmap",	STASH_ARRAY,	V_DEVMAP,	RESUME,	"completed_redirect", 11 },
-	{ "cpumap",	STASH_ARRAY,	V_CPUMAP,	RESUME,	"completed_redirect", 11 },
-	{ "xsk",	STASH_ARRAY,	V_XSK,		RESUME,	"completed_redirect", 11 },
-	{ "limit",	STASH_ARRAY,	V_PASS,		RESUME,	"completed_pass", 11 },
-	{ "release",	STASH_ARRAY,	V_PASS,		RELEASE, NULL, 11 },
-	{ "delete",	STASH_ARRAY,	V_PASS,		DELETE,	NULL, 11 },
-	{ "mapfree",	STASH_INNER,	V_PASS,		MAPFREE, NULL, 11 },
-	{ "objdrop",	STASH_LIST,	V_PASS,		OBJDROP, NULL, 11 },
-	{ "detach",	STASH_ARRAY,	V_PASS,		DETACH,	NULL, 11 },
-	{ "unload",	STASH_ARRAY,	V_PASS,		UNLOAD,	NULL, 11 },
-	{ "unregister",	STASH_ARRAY,	V_PASS,		UNREGISTER, NULL, 11 },
-	{ "generic",	STASH_ARRAY,	V_PASS,		GENERIC, NULL, 10 },
-	{ "lru",	STASH_LRU,	V_PASS,		EVICT,	NULL, 11 },
-	{ "hardirq",	STASH_HASH,	V_PASS,		HARDIRQ, NULL, 12 },
+	{ "resume",	STASH_ARRAY,	V_PASS,		RESUME,	"completed_pass", 11, F_NONE },
+	{ "hash",	STASH_HASH,	V_PASS,		RESUME,	"completed_pass", 11, F_NONE },
+	{ "list",	STASH_LIST,	V_PASS,		RESUME,	"completed_pass", 11, F_NONE },
+	{ "rbtree",	STASH_RBTREE,	V_PASS,		RESUME,	"completed_pass", 12, F_NONE },
+	{ "drop",	STASH_ARRAY,	V_DROP,		RESUME,	"completed_drop", 11, F_NONE },
+	{ "tx",		STASH_ARRAY,	V_TX,		RESUME,	"completed_tx", 11, F_NONE },
+	{ "devmap",	STASH_ARRAY,	V_DEVMAP,	RESUME,	"completed_redirect", 11, F_NONE },
+	{ "cpumap",	STASH_ARRAY,	V_CPUMAP,	RESUME,	"completed_redirect", 11, F_NONE },
+	{ "xsk",	STASH_ARRAY,	V_XSK,		RESUME,	"completed_redirect", 11, F_NONE },
+	{ "limit",	STASH_ARRAY,	V_PASS,		RESUME,	"completed_pass", 11, F_NONE },
+	{ "release",	STASH_ARRAY,	V_PASS,		RELEASE, NULL, 11, F_NONE },
+	{ "delete",	STASH_ARRAY,	V_PASS,		DELETE,	NULL, 11, F_NONE },
+	{ "mapfree",	STASH_INNER,	V_PASS,		MAPFREE, NULL, 11, F_NONE },
+	{ "objdrop",	STASH_LIST,	V_PASS,		OBJDROP, NULL, 11, F_NONE },
+	{ "detach",	STASH_ARRAY,	V_PASS,		DETACH,	NULL, 11, F_NONE },
+	{ "unload",	STASH_ARRAY,	V_PASS,		UNLOAD,	NULL, 11, F_NONE },
+	{ "unregister",	STASH_ARRAY,	V_PASS,		UNREGISTER, NULL, 11, F_NONE },
+	{ "generic",	STASH_ARRAY,	V_PASS,		GENERIC, NULL, 10, F_NONE },
+	{ "lru",	STASH_LRU,	V_PASS,		EVICT,	NULL, 11, F_NONE },
+	{ "hardirq",	STASH_HASH,	V_PASS,		HARDIRQ, NULL, 12, F_NONE },
+	{ "memcg",	STASH_ARRAY,	V_PASS,		RELEASE, NULL, 15, F_MEMCG },
+	{ "memcg_max",	STASH_ARRAY,	V_PASS,		RESUME,	"completed_pass", 14,
+	  F_MEMCG_MAX },
+	{ "failfn",	STASH_ARRAY,	V_PASS,		RESUME,	"completed_pass", 13, F_FAILFN },
+	{ "failfn_interval", STASH_ARRAY, V_PASS,	RESUME,	"completed_pass", 13,
+	  F_FAILFN_INTERVAL },
+	{ "failslab",	STASH_ARRAY,	V_PASS,		RESUME,	"completed_pass", 13, F_FAILSLAB },
+	{ "cpumap_tail", STASH_ARRAY,	V_PASS,		CPUMAP_TAIL, NULL, 10, F_NONE },
 };
 
 static const struct scenario *find_scenario(const char *name)
@@ -448,6 +501,323 @@ static void hardirq_checks(struct coro_xdp *skel, int prog_fd, int sock,
 	check_all_destroyed(prog_fd, destroyed, parked_above(0), received);
 }
 
+/* Write @val to file @name of directory @dir; 0 or a negative errno. */
+static int write_at(const char *dir, const char *name, const char *val)
+{
+	ssize_t len = strlen(val);
+	char path[256];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, len) != len)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* The number file @name of directory @dir starts with, or -1. */
+static long long read_at(const char *dir, const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return sysctl_read(path);
+}
+
+/* Field @key of the flat keyed file @name of @dir (memory.stat); -1 if none. */
+static long long keyed_read(const char *dir, const char *name, const char *key)
+{
+	long long v = -1, val;
+	char path[256], k[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", k, &val) == 2)
+		if (!strcmp(k, key))
+			v = val;
+	fclose(f);
+	return v;
+}
+
+/* The cgroup the driver started in, to go back to. */
+static char home_cg[300] = CGROUP_ROOT;
+
+static int cg_enter(const char *cg)
+{
+	char pid[16];
+
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	return write_at(cg, "cgroup.procs", pid);
+}
+
+/*
+ * Fresh loader and sender cgroups, with the memory controller; the driver
+ * moves into the loader's, where it loads the program.
+ */
+static int memcg_setup(void)
+{
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	char line[256];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(home_cg, sizeof(home_cg), "%s%s", CGROUP_ROOT, line + 3);
+	}
+	if (f)
+		fclose(f);
+	rmdir(CG_LOADER);
+	rmdir(CG_SENDER);
+	if (write_at(CGROUP_ROOT, "cgroup.subtree_control", "+memory") ||
+	    mkdir(CG_LOADER, 0755) || mkdir(CG_SENDER, 0755))
+		return -1;
+	return cg_enter(CG_LOADER);
+}
+
+static void memcg_cleanup(void)
+{
+	cg_enter(home_cg);
+	rmdir(CG_LOADER);
+	rmdir(CG_SENDER);
+}
+
+static long long cg_slab_now(const char *cg)
+{
+	return keyed_read(cg, "memory.stat", "slab_unreclaimable");
+}
+
+/*
+ * The slab_unreclaimable of cgroup @cg.  The kernel flushes the cgroups'
+ * statistics every 2 s (sooner only after many updates): this reading
+ * waits for one full period, so that it is not older than the call.
+ */
+static long long cg_slab(const char *cg)
+{
+	usleep(2500000);
+	return cg_slab_now(cg);
+}
+
+/*
+ * How far the slab_unreclaimable of @cg is from @base, once it is at
+ * least (@up) or at most @want away; 8 s at most.
+ */
+static long long wait_cg_slab(const char *cg, long long base, long long want, bool up)
+{
+	long long d = 0;
+	int i;
+
+	for (i = 0; i < 400; i++) {
+		d = cg_slab_now(cg) - base;
+		if (up ? d >= want : d <= want)
+			break;
+		usleep(20000);
+	}
+	return d;
+}
+
+static const char *fault_dir(enum fault f)
+{
+	return f == F_FAILSLAB ? FAILSLAB : FAIL_FUNCTION;
+}
+
+/* The "times" budget the injection was given. */
+static long long fault_times;
+
+/*
+ * Arm the injection: fail_function on coro_alloc(), or failslab scoped to
+ * the bpf_coro cache.  Filters and budget first, the probability last.
+ */
+static int fault_arm(enum fault f)
+{
+	const char *dir = fault_dir(f);
+	char times[32];
+	int err;
+
+	fault_times = f == F_FAILFN ? count : count / 4;
+	snprintf(times, sizeof(times), "%lld", fault_times);
+	err = write_at(dir, "verbose", "0") ?: write_at(dir, "space", "0") ?:
+	      write_at(dir, "interval",
+		       f == F_FAILFN ? "1" : f == F_FAILFN_INTERVAL ? "3" : "2") ?:
+	      write_at(dir, "times", times);
+	if (f == F_FAILSLAB)
+		err = err ?: write_at(FAILSLAB, "cache-filter", "Y") ?:
+		      write_at(CORO_SLAB, "failslab", "1");
+	else
+		err = err ?: write_at(FAIL_FUNCTION, "inject", "coro_alloc");
+	return err ?: write_at(dir, "probability", f == F_FAILFN ? "30" : "100");
+}
+
+/* Disarm it; the number of failures it injected (budget used), or -1. */
+static long long fault_disarm(enum fault f)
+{
+	const char *dir = fault_dir(f);
+	long long left;
+
+	write_at(dir, "probability", "0");
+	left = read_at(dir, "times");
+	if (f == F_FAILSLAB) {
+		write_at(CORO_SLAB, "failslab", "0");
+		write_at(FAILSLAB, "cache-filter", "N");
+	} else {
+		write_at(FAIL_FUNCTION, "inject", "!coro_alloc");
+	}
+	write_at(dir, "interval", "1");
+	write_at(dir, "times", "1");
+	return left < 0 ? -1 : fault_times - left;
+}
+
+/*
+ * cpumap_tail: cpumap_entry was loaded, and owns cpu_jmp.  A program
+ * array holds programs of one type and attach type: xdp_await (BPF_XDP)
+ * must be refused in the array of a cpumap program (BPF_XDP_CPUMAP), and a
+ * cpumap program must be refused an array that already holds xdp_await.
+ */
+static void cpumap_tail_checks(struct coro_xdp *skel)
+{
+	int jmp_fd = bpf_map__fd(skel->maps.cpu_jmp);
+	int await_fd = bpf_program__fd(skel->progs.xdp_await);
+	int entry_fd = bpf_program__fd(skel->progs.cpumap_entry);
+	struct coro_xdp *skel2;
+	int err, arr, status;
+	__u32 zero = 0;
+	pid_t pid;
+
+	err = bpf_map_update_elem(jmp_fd, &zero, &entry_fd, BPF_ANY) ? -errno : 0;
+	tap_eq(err, 0, "%s: a cpumap program goes into cpu_jmp, the array cpumap_entry tail-calls through",
+	       mode);
+	err = bpf_map_update_elem(jmp_fd, &zero, &await_fd, BPF_ANY) ? -errno : 0;
+	tap_eq(err, -EINVAL,
+	       "%s: xdp_await (attach type BPF_XDP, awaits) is refused in the program array of cpumap_entry (BPF_XDP_CPUMAP): %d",
+	       mode, err);
+
+	arr = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "cpu_jmp", sizeof(__u32),
+			     sizeof(__u32), 1, NULL);
+	err = arr < 0 ? -errno :
+	      bpf_map_update_elem(arr, &zero, &await_fd, BPF_ANY) ? -errno : 0;
+	tap_eq(err, 0, "%s: xdp_await goes into a fresh program array first", mode);
+	/*
+	 * In a child: what libbpf allocates for a load (vmlinux BTF, some
+	 * MB) goes with it, not into this process's heap and the memory check.
+	 */
+	fflush(stdout);
+	pid = arr < 0 ? -1 : fork();
+	if (pid == 0) {
+		skel2 = coro_xdp__open();
+		if (!skel2)
+			_exit(ENOMEM);
+		bpf_program__set_autoload(skel2->progs.irq_delete, false);
+		err = bpf_map__reuse_fd(skel2->maps.cpu_jmp, arr);
+		/* The refusal is what is expected: keep libbpf's report out. */
+		libbpf_set_print(NULL);
+		err = err ?: coro_xdp__load(skel2);
+		_exit(err < 0 && err > -256 ? -err : err ? 255 : 0);
+	}
+	err = pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ? -ECHILD :
+	      -WEXITSTATUS(status);
+	tap_eq(err, -EINVAL,
+	       "%s: a cpumap program using that array is refused at load: %d", mode, err);
+	if (arr >= 0)
+		close(arr);
+	tap_ok(coro_counter(await_fd, "created") == 0 &&
+	       coro_counter(await_fd, "failed") == 0 && handles_above(0) == 0,
+	       "%s: no coroutine was made: created %lld, failed %lld, kernel.bpf_coro_handles %+lld",
+	       mode, coro_counter(await_fd, "created"), coro_counter(await_fd, "failed"),
+	       handles_above(0));
+}
+
+/* Bytes a parked coroutine holds at least: its bpf_coro object, its frame. */
+static long long coro_obj, coro_frame;
+
+/*
+ * memcg: the coroutines parked are charged to the loader's cgroup, by at
+ * least their objects and frames, and not to the sender's, whose softirq
+ * parked them.  @base and @base_sender: the cgroups' slab_unreclaimable
+ * before the traffic.
+ */
+static void memcg_parked_checks(long long base, long long base_sender)
+{
+	long long want = count * (coro_obj + coro_frame), grew, sender;
+
+	grew = wait_cg_slab(CG_LOADER, base, want, true);
+	tap_ok(coro_obj > 0 && coro_frame > 0 && base >= 0 && grew >= want,
+	       "%s: the loader's cgroup: slab_unreclaimable %+lld bytes with %ld parked, at least %ld x (bpf_coro object %lld + frame %lld) = %lld",
+	       mode, grew, count, count, coro_obj, coro_frame, want);
+	sender = cg_slab(CG_SENDER) - base_sender;
+	tap_ok(base_sender >= 0 && sender < want / 2,
+	       "%s: the sender's cgroup: slab_unreclaimable %+lld bytes, less than half of that: the coroutines are not charged to the process the softirq ran in",
+	       mode, sender);
+}
+
+/* memcg_max: the loader's memory.max, at its usage plus @room bytes. */
+static long long memcg_limit(long long room, long long *usage)
+{
+	char max[32];
+
+	*usage = read_at(CG_LOADER, "memory.current");
+	snprintf(max, sizeof(max), "%lld", *usage + room);
+	if (*usage < 0 || room <= 0 || write_at(CG_LOADER, "memory.max", max))
+		return -1;
+	return read_at(CG_LOADER, "memory.max");
+}
+
+/*
+ * memcg_max: the suspensions beyond memory.max (@max, usage @usage0 when
+ * it was set) failed and went on in place, @parked did not, and the
+ * cgroup stayed within its limit.
+ */
+static void memcg_max_checks(int prog_fd, long long max, long long usage0, long parked,
+			     __u64 fallbacks, long received)
+{
+	long long failed = coro_counter(prog_fd, "failed");
+	long long usage = read_at(CG_LOADER, "memory.current");
+
+	tap_ok(max > 0 && parked > 0 && failed > 0 && failed == count - parked &&
+	       coro_counter(prog_fd, "limited") == 0 &&
+	       coro_counter(prog_fd, "created") == parked &&
+	       fallbacks == (__u64)failed && received == failed,
+	       "%s: memory.max %lld (usage %lld when set): %lld of %ld suspensions failed (coro_failed, limited %lld), %ld parked; %llu went on in place, %ld received on the UDP socket",
+	       mode, max, usage0, failed, count, coro_counter(prog_fd, "limited"),
+	       parked, fallbacks, received);
+	tap_ok(max > 0 && usage >= 0 && usage <= max,
+	       "%s: the loader's cgroup stayed within memory.max: usage %lld, max %lld (memory.events max %lld)",
+	       mode, usage, max, keyed_read(CG_LOADER, "memory.events", "max"));
+}
+
+/*
+ * failfn, failfn_interval, failslab: every failure injected made one
+ * suspension fail, counted, and its packet went on in place.
+ */
+static void fault_checks(enum fault f, int prog_fd, int arm_err, long long injected,
+			 __u64 fallbacks, long received)
+{
+	static const char * const how[] = {
+		[F_FAILFN] = "fail_function on coro_alloc, probability 30%",
+		[F_FAILFN_INTERVAL] = "fail_function on coro_alloc, every 3rd call",
+		[F_FAILSLAB] = "failslab on the bpf_coro cache, every 2nd allocation",
+	};
+	long long failed = coro_counter(prog_fd, "failed");
+
+	tap_ok(!arm_err && injected > 0 && injected < count &&
+	       (f == F_FAILFN || injected == fault_times) && failed == injected &&
+	       coro_counter(prog_fd, "limited") == 0 &&
+	       coro_counter(prog_fd, "created") == count - injected &&
+	       fallbacks == (__u64)injected && received == injected,
+	       "%s: %s: %lld failures injected (budget %lld%s), coro_failed %lld, limited %lld, created %lld; %llu went on in place, %ld received on the UDP socket",
+	       mode, how[f], injected, fault_times,
+	       f == F_FAILFN ? "" : ", all used", failed,
+	       coro_counter(prog_fd, "limited"), coro_counter(prog_fd, "created"),
+	       fallbacks, received);
+	if (arm_err)
+		printf("#   arming the injection failed: %s\n", strerror(-arm_err));
+}
+
 static bool mem_back(long long slab0, long long free0, long long *slab1,
 		     long long *free1)
 {
@@ -474,7 +844,9 @@ static bool mem_back(long long slab0, long long free0, long long *slab1,
 int main(int argc, char **argv)
 {
 	long long slab0, free0, slab1 = 0, free1 = 0, parked, handles;
-	bool mem_ok;
+	long long cg_base = 0, cg_base_sender = 0, memmax = -1, usage0 = -1, injected = -1;
+	int cg_err = 0, arm_err = 0, i;
+	bool mem_ok, memcg, inject;
 	long received = 0, bad = 0, expect_parked, done;
 	int ifindex, sock, prog_fd, attach_fd, inner_fd = -1, peer_ifindex = 0, limit = 0;
 	__u32 xdp_flags = XDP_FLAGS_DRV_MODE;
@@ -521,19 +893,33 @@ int main(int argc, char **argv)
 	expect_parked = limit ? limit : count;
 	if (sc->how == GENERIC)
 		xdp_flags = XDP_FLAGS_SKB_MODE;
+	memcg = sc->fault == F_MEMCG || sc->fault == F_MEMCG_MAX;
+	inject = sc->fault == F_FAILFN || sc->fault == F_FAILFN_INTERVAL ||
+		 sc->fault == F_FAILSLAB;
+	/* The program's memory cgroup is the one it is loaded from. */
+	if (memcg)
+		cg_err = memcg_setup();
 
 	skel = coro_xdp__open();
 	if (skel) {
 		skel->rodata->stash = sc->stash;
 		skel->rodata->nr_packets = count;
 		bpf_program__set_autoload(skel->progs.irq_delete, sc->how == HARDIRQ);
+		bpf_program__set_autoload(skel->progs.cpumap_entry, sc->how == CPUMAP_TAIL);
 		if (coro_xdp__load(skel)) {
 			coro_xdp__destroy(skel);
 			skel = NULL;
 		}
 	}
-	if (!tap_ok(skel != NULL, "%s: coro_xdp.bpf.o loads", mode))
+	if (!tap_ok(skel != NULL && !cg_err, "%s: coro_xdp.bpf.o loads%s", mode,
+		    memcg ? " from the loader's memory cgroup" : "")) {
+		if (memcg)
+			memcg_cleanup();
 		return 1;
+	}
+	/* Everything else, the traffic included, from the sender's. */
+	if (memcg)
+		cg_err = cg_enter(CG_SENDER);
 	skel->bss->verdict = sc->verdict;
 	prog_fd = bpf_program__fd(skel->progs.xdp_await);
 	attach_fd = prog_fd;
@@ -572,7 +958,7 @@ int main(int argc, char **argv)
 					BPF_ANY))
 			attach_fd = -1;
 	}
-	tap_ok(ifindex && sock >= 0 && peer_ifindex >= 0 && attach_fd >= 0 &&
+	tap_ok(ifindex && sock >= 0 && peer_ifindex >= 0 && attach_fd >= 0 && !cg_err &&
 	       (sc->stash != STASH_INNER || inner_fd >= 0) &&
 	       !bpf_xdp_attach(ifindex, attach_fd, xdp_flags, NULL),
 	       "%s: %s XDP attached to b0, UDP socket bound, maps set up", mode,
@@ -583,7 +969,31 @@ int main(int argc, char **argv)
 	slab0 = meminfo("Slab");
 	free0 = available_kb();
 
+	if (sc->how == CPUMAP_TAIL) {
+		cpumap_tail_checks(skel);
+		goto out;
+	}
+	if (memcg) {
+		coro_obj = read_at(CORO_SLAB, "object_size");
+		coro_frame = coro_counter(prog_fd, "frame_bytes");
+		cg_base = cg_slab(CG_LOADER);
+		cg_base_sender = cg_slab_now(CG_SENDER);
+	}
+	if (sc->fault == F_MEMCG_MAX)
+		memmax = memcg_limit(count / 8 * (coro_obj + coro_frame), &usage0);
+	else if (inject)
+		arm_err = fault_arm(sc->fault);
+
 	tap_eq(send_packets(count), 0, "%s: sent %ld datagrams from CPU 0", mode, count);
+	/* Some suspensions fail: all packets are in once each parked or fell back. */
+	if (sc->fault == F_MEMCG_MAX || inject) {
+		for (i = 0; i < 400 && skel->bss->parked + skel->bss->await_failed < (__u64)count;
+		     i++)
+			usleep(20000);
+		if (inject)
+			injected = fault_disarm(sc->fault);
+		expect_parked = skel->bss->parked;
+	}
 	if (sc->how != GENERIC) {
 		wait_for(&skel->bss->parked, expect_parked);
 		wait_for(&skel->bss->await_failed, count - expect_parked);
@@ -599,6 +1009,21 @@ int main(int argc, char **argv)
 	if (sc->how != GENERIC && sc->how != EVICT)
 		tap_eq(sysctl_read(PARKED) - base_parked, expect_parked,
 		       "%s: kernel.bpf_coro_parked counts them", mode);
+	if (sc->fault) {
+		handles = handles_above(expect_parked);
+		tap_ok(handles == expect_parked &&
+		       coro_counter(prog_fd, "parked") == expect_parked,
+		       "%s: kernel.bpf_coro_handles %+lld, coro_parked %lld: exactly the %ld parked",
+		       mode, handles, coro_counter(prog_fd, "parked"), expect_parked);
+	}
+	if (sc->fault == F_MEMCG)
+		memcg_parked_checks(cg_base, cg_base_sender);
+	else if (sc->fault == F_MEMCG_MAX)
+		memcg_max_checks(prog_fd, memmax, usage0, expect_parked,
+				 skel->bss->await_failed, received);
+	else if (inject)
+		fault_checks(sc->fault, prog_fd, arm_err, injected, skel->bss->await_failed,
+			     received);
 
 	switch (sc->how) {
 	case RESUME: {
@@ -647,7 +1072,7 @@ int main(int argc, char **argv)
 		       coro_counter(prog_fd, "created") == expect_parked &&
 		       coro_counter(prog_fd, "resumed") == expect_parked &&
 		       coro_counter(prog_fd, "failed") == count - expect_parked &&
-		       coro_counter(prog_fd, "limited") == count - expect_parked,
+		       coro_counter(prog_fd, "limited") == (limit ? count - expect_parked : 0),
 		       "%s: counters: created %lld, resumed %lld, %s %lld, failed %lld, limited %lld",
 		       mode, coro_counter(prog_fd, "created"),
 		       coro_counter(prog_fd, "resumed"), sc->counter,
@@ -738,8 +1163,19 @@ int main(int argc, char **argv)
 	case HARDIRQ:
 		hardirq_checks(skel, prog_fd, sock, seen, received);
 		break;
+	case CPUMAP_TAIL:
+		break;
+	}
+	if (sc->fault == F_MEMCG) {
+		long long want = count * (coro_obj + coro_frame);
+		long long left = wait_cg_slab(CG_LOADER, cg_base, want / 8, false);
+
+		tap_ok(want > 0 && left <= want / 8,
+		       "%s: released, the loader's cgroup slab_unreclaimable is back within %lld bytes of its baseline: %+lld",
+		       mode, want / 8, left);
 	}
 
+out:
 	if (peer_ifindex > 0)
 		xdp_detach_in_ns(ns_peer, peer_ifindex, ns_evos);
 	if (skel) {
@@ -759,6 +1195,8 @@ int main(int argc, char **argv)
 		}
 	}
 	close(sock);
+	if (memcg)
+		memcg_cleanup();
 	parked = parked_above(0);
 	tap_ok(parked == 0, "%s: kernel.bpf_coro_parked back to its baseline (%+lld)",
 	       mode, parked);

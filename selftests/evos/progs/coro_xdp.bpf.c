@@ -311,6 +311,25 @@ int xdp_entry(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+/*
+ * A cpumap program that tail-calls whatever is in cpu_jmp[0]: the kernel
+ * must not let an awaiting XDP program (attach type BPF_XDP) into that
+ * array.  Loaded only by the test that tries.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cpu_jmp SEC(".maps");
+
+SEC("xdp/cpumap")
+int cpumap_entry(struct xdp_md *ctx)
+{
+	bpf_tail_call(ctx, &cpu_jmp, 0);
+	return XDP_PASS;
+}
+
 #include "xdp_peer.h"
 
 static void account(int ret)
