@@ -6,6 +6,8 @@
 #                   and the selftests
 #   make test       host tests, then the kselftests in the EvOS guest (TAP)
 #   make demo       boot the guest and show the pipeline at work
+#   make fuzz [N=programs] [SEED=n]  a long run of the verifier fuzzer in
+#                   the guest
 #   make bench      benchmarks in the EvOS guest, as ratios to baselines
 #   make install    install evosctl, its man page and completion, the BPF
 #                   objects and headers (PREFIX, DESTDIR); make uninstall
@@ -162,6 +164,7 @@ $(EVOSCTL): $(EVOSCTL_SRCS) $(wildcard tools/evos/evosctl/*.h) $(LIBBPF_A) \
 # --- selftests ------------------------------------------------------------
 
 include selftests/evos/Makefile.inc
+include tools/evos/fuzz/Makefile.inc
 
 # --- tests and demo -------------------------------------------------------
 

@@ -217,11 +217,12 @@ static bool xlated_has(int prog_fd, const char *what)
 }
 
 #define PARKED "/proc/sys/kernel/bpf_coro_parked"
+#define HANDLES "/proc/sys/kernel/bpf_coro_handles"
 
 static void test_xdp_test_run(struct coro_syscall *skel)
 {
 	int fd = bpf_program__fd(skel->progs.xdp_test_run), ret, err;
-	long long parked = sysctl_read(PARKED);
+	long long parked = sysctl_read(PARKED), handles = sysctl_read(HANDLES);
 	unsigned char pkt[64] = {};
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt,
 		    .data_size_in = sizeof(pkt));
@@ -236,6 +237,18 @@ static void test_xdp_test_run(struct coro_syscall *skel)
 	       sysctl_read(PARKED) == parked,
 	       "... and its coroutine is destroyed at once, never published (slot %d, destroyed %lld)",
 	       ret, coro_counter(fd, "destroyed"));
+
+	/*
+	 * Several runs in one call: each suspension that no driver took over
+	 * is destroyed when its bpf_net_context ends, the packet with it.
+	 */
+	opts.repeat = 3;
+	err = bpf_prog_test_run_opts(fd, &opts);
+	tap_ok(!err && opts.retval == XDP_REDIRECT &&
+	       coro_counter(fd, "destroyed") == 4 && coro_counter(fd, "created") == 4 &&
+	       sysctl_read(PARKED) == parked && sysctl_read(HANDLES) == handles,
+	       "three runs without live frames: three suspensions destroyed when their context ended (destroyed %lld, handles %lld, was %lld)",
+	       coro_counter(fd, "destroyed"), sysctl_read(HANDLES), handles);
 
 	/* With live frames, the packet parks as at a device. */
 	opts.flags = BPF_F_TEST_XDP_LIVE_FRAMES;
@@ -253,7 +266,7 @@ int main(void)
 	struct coro_syscall *skel;
 	int ret, err, fd;
 
-	tap_plan(32);
+	tap_plan(33);
 	skel = coro_syscall__open_and_load();
 	if (!tap_ok(skel != NULL, "coro_syscall.bpf.o loads"))
 		return 1;
