@@ -88,8 +88,9 @@ void bpf_coro_flush(void);
 bool bpf_coro_publishing(void);
 void bpf_coro_xdp_replaced(struct net_device *dev, struct bpf_prog *old,
 			   struct bpf_prog *new);
-void bpf_coro_xdp_cancel(void);
 int bpf_coro_xdp_drop(void *coro);
+void bpf_coro_xdp_cancel(void);
+bool bpf_coro_delivering(void);
 bool bpf_coro_is_desc(const struct bpf_prog *prog, u64 addr);
 u64 bpf_coro_suspend(u64 ctx, u64 queue_fn, u64 cookie, u64 frame, u64 desc);
 u64 bpf_coro_entry(u64 ctx, u64 frame, u64 desc, u64 r4, u64 r5);
@@ -106,6 +107,7 @@ static inline void bpf_coro_xdp_replaced(struct net_device *dev,
 					 struct bpf_prog *old,
 					 struct bpf_prog *new) { }
 static inline void bpf_coro_xdp_cancel(void) { }
+static inline bool bpf_coro_delivering(void) { return false; }
 static inline int bpf_coro_xdp_drop(void *coro)
 {
 	return -EOPNOTSUPP;

@@ -130,6 +130,10 @@ struct bpf_coro {
  * @budget: nested resumes left to the outermost resume on this CPU
  * @publishing: bpf_coro_flush() is handing out handles; an
  *	evos_workers_flush() follows
+ * @delivering: a resumed XDP run's verdict is being carried out
+ * @pending: a suspension at XDP whose packet no driver took over yet
+ *	(bpf_coro_xdp_park()); destroyed if the next suspension on this CPU
+ *	finds it still there, or by bpf_coro_xdp_cancel()
  * @publish: coroutines parked at XDP, waiting for xdp_do_flush()
  *
  * Resumed runs execute with preemption (at XDP, softirqs) disabled, so
@@ -144,6 +148,8 @@ struct bpf_coro_cpu {
 	u32 depth;
 	u32 budget;
 	bool publishing;
+	bool delivering;
+	struct bpf_coro *pending;
 	struct llist_head publish;
 };
 
@@ -446,39 +452,71 @@ void bpf_coro_prog_free(struct bpf_prog_aux *aux)
  * @old: the program that was attached, or NULL
  * @new: the program attached in its place, or NULL
  *
- * Called under RTNL once the driver stopped running @old.  Coroutines that
- * @old parked from @dev's packets die with the attachment: their frames and
+ * Called under RTNL once the driver stopped running @old.  Coroutines
+ * parked from @dev's packets die with the attachment, whichever program
+ * made them (@old itself, or a program it tail-called): their frames and
  * packets are destroyed and counted, their handles stay valid and empty.
- * Runs of @old still in flight on other CPUs may yet suspend and publish;
- * they are waited for first.  Coroutines of @dev that a resumer is running
- * at this moment are marked: they complete, but cannot suspend again.
+ * Runs still in flight on other CPUs may yet suspend and publish; they are
+ * waited for first.  Coroutines of @dev that a resumer is running at this
+ * moment are marked: they complete, but cannot suspend again.
  */
 void bpf_coro_xdp_replaced(struct net_device *dev, struct bpf_prog *old,
 			   struct bpf_prog *new)
 {
-	if (!old || old == new || !old->aux->coro)
+	struct bpf_coro_desc *desc;
+
+	if (!old || old == new)
 		return;
 	synchronize_net();
-	desc_kill(old->aux->coro, dev, false);
+	spin_lock_bh(&bpf_coro_descs_lock);
+	list_for_each_entry(desc, &bpf_coro_descs, node)
+		desc_kill(desc, dev, false);
+	spin_unlock_bh(&bpf_coro_descs_lock);
+}
+
+/*
+ * Destroy a suspension that no driver took over: one whose driver does not
+ * carry out XDP_REDIRECT, or whose redirect info a later program replaced.
+ */
+static void coro_drop_pending(struct bpf_coro_cpu *cc)
+{
+	struct bpf_redirect_info *ri = bpf_net_ctx_get_ri();
+	struct bpf_coro *coro = cc->pending;
+
+	cc->pending = NULL;
+	if (ri->map_type == BPF_MAP_TYPE_UNSPEC &&
+	    ri->map_id == BPF_CORO_REDIRECT_ID && ri->tgt_value == coro) {
+		ri->tgt_value = NULL;
+		ri->map_id = 0;
+	}
+	coro_destroy(coro, false);
 }
 
 /**
  * bpf_coro_xdp_cancel() - undo a suspension that no driver will complete
  *
- * BPF_PROG_TEST_RUN runs an XDP program without BPF_F_TEST_XDP_LIVE_FRAMES
- * and hands its XDP_REDIRECT verdict back to user space: nothing takes the
- * packet over.  A coroutine the run made is destroyed here and counted.
+ * BPF_PROG_TEST_RUN without BPF_F_TEST_XDP_LIVE_FRAMES hands an XDP
+ * program's XDP_REDIRECT verdict back to user space, and a devmap drops
+ * it: nothing takes the packet over.  A coroutine the run made is
+ * destroyed here and counted.
  */
 void bpf_coro_xdp_cancel(void)
 {
-	struct bpf_redirect_info *ri = bpf_net_ctx_get_ri();
+	struct bpf_coro_cpu *cc = this_cpu_ptr(&bpf_coro_cpu);
 
-	if (ri->map_type != BPF_MAP_TYPE_UNSPEC ||
-	    ri->map_id != BPF_CORO_REDIRECT_ID)
-		return;
-	coro_destroy(ri->tgt_value, false);
-	ri->tgt_value = NULL;
-	ri->map_id = 0;
+	if (cc->pending)
+		coro_drop_pending(cc);
+}
+
+/**
+ * bpf_coro_delivering() - is this CPU carrying out a resumed XDP verdict?
+ *
+ * Return: true while a resumed XDP run's packet is being redirected, sent
+ * or passed on this CPU, outside the NAPI of its rx queue.
+ */
+bool bpf_coro_delivering(void)
+{
+	return this_cpu_read(bpf_coro_cpu.delivering);
 }
 
 /**
@@ -495,6 +533,8 @@ void bpf_coro_xdp_cancel(void)
  */
 int bpf_coro_xdp_drop(void *coro)
 {
+	if (this_cpu_read(bpf_coro_cpu.pending) == coro)
+		this_cpu_write(bpf_coro_cpu.pending, NULL);
 	coro_destroy(coro, false);
 	return -EOPNOTSUPP;
 }
@@ -688,6 +728,9 @@ u64 bpf_coro_suspend(u64 ctx, u64 queue_fn, u64 cookie, u64 frame,
 		 * xdp_do_redirect() then hands the packet to
 		 * bpf_coro_xdp_park().
 		 */
+		if (unlikely(cc->pending))
+			coro_drop_pending(cc);
+		cc->pending = coro;
 		ri->map_id = BPF_CORO_REDIRECT_ID;
 		ri->map_type = BPF_MAP_TYPE_UNSPEC;
 		ri->tgt_value = coro;
@@ -726,18 +769,29 @@ fail:
  * The packet is attached under the descriptor's lock: a coroutine that
  * teardown destroyed between the suspension and now does not take it.
  *
- * Return: 0; -EOVERFLOW when there is no frame, -ENODEV when the
- * coroutine was destroyed meanwhile.  On error the coroutine is destroyed
- * and the driver drops the packet.
+ * Return: 0 when the packet is taken (parked, or freed because the
+ * coroutine was destroyed meanwhile); -EOVERFLOW when there is no frame,
+ * -EINVAL when the redirect info is not the suspension this CPU waits for
+ * or the packet is not from the coroutine's device.  On error the
+ * coroutine is destroyed and the driver drops the packet.
  */
 int bpf_coro_xdp_park(void *ptr, struct xdp_frame *xdpf,
 		      struct net_device *dev)
 {
+	struct bpf_coro_cpu *cc = this_cpu_ptr(&bpf_coro_cpu);
 	struct bpf_coro *coro = ptr;
 	struct bpf_coro_desc *desc;
 	unsigned long flags;
 	int err = -EOVERFLOW;
 
+	/* Stale redirect info from a suspension already destroyed. */
+	if (WARN_ON_ONCE(coro != cc->pending))
+		return -EINVAL;
+	cc->pending = NULL;
+	if (unlikely(coro->dev != dev)) {
+		coro_destroy(coro, false);
+		return -EINVAL;
+	}
 	if (likely(xdpf)) {
 		err = -ENODEV;
 		rcu_read_lock();
@@ -751,9 +805,17 @@ int bpf_coro_xdp_park(void *ptr, struct xdp_frame *xdpf,
 	}
 	if (unlikely(err)) {
 		coro_destroy(coro, false);
+		/*
+		 * The frame may be a copy (zero-copy AF_XDP buffers): the
+		 * driver would not free it, so it is freed here.
+		 */
+		if (xdpf) {
+			xdp_return_frame(xdpf);
+			return 0;
+		}
 		return err;
 	}
-	llist_add(&coro->publish, this_cpu_ptr(&bpf_coro_cpu.publish));
+	llist_add(&coro->publish, &cc->publish);
 	return 0;
 }
 
@@ -851,11 +913,15 @@ static struct sk_buff *coro_xdp_verdict(struct bpf_coro *coro,
 			xdp_return_frame(xdpf);
 		return skb;
 	case XDP_TX:
+		/*
+		 * Out of the device it came in on, as a devmap redirect to it
+		 * would: the device must be up, take ndo_xdp_xmit and fit the
+		 * frame, and the frame is sent at xdp_do_flush().
+		 */
 		xdpf = xdp_convert_buff_to_frame(xdp);
-		if (!xdpf || !coro->dev->netdev_ops->ndo_xdp_xmit)
+		if (!xdpf)
 			break;
-		if (coro->dev->netdev_ops->ndo_xdp_xmit(coro->dev, 1, &xdpf,
-							XDP_XMIT_FLUSH) != 1)
+		if (dev_xdp_enqueue(coro->dev, xdpf, coro->dev))
 			xdp_return_frame(xdpf);
 		return NULL;
 	default:
@@ -900,8 +966,8 @@ static int coro_run(struct bpf_coro *coro, struct bpf_coro_desc *desc,
 	struct sk_buff *skb = NULL;
 	struct bpf_coro_cpu saved;
 	struct xdp_rxq_info rxq;
-	struct xdp_buff xdp;
-	bool resuspended, no_direct;
+	struct xdp_buff xdp = {};
+	bool resuspended, no_direct, delivering;
 	u32 act;
 	int ret;
 
@@ -938,6 +1004,8 @@ static int coro_run(struct bpf_coro *coro, struct bpf_coro_desc *desc,
 	saved = coro_cpu_enter(coro, desc);
 	act = bpf_prog_run_xdp(prog, &xdp);
 	resuspended = coro_cpu_leave(&saved);
+	delivering = this_cpu_read(bpf_coro_cpu.delivering);
+	this_cpu_write(bpf_coro_cpu.delivering, true);
 	if (resuspended) {
 		/* bpf_coro_suspend() set up the redirect to the new coroutine */
 		if (xdp_do_redirect(coro->dev, &xdp, prog))
@@ -950,6 +1018,7 @@ static int coro_run(struct bpf_coro *coro, struct bpf_coro_desc *desc,
 	}
 	/* AF_XDP sockets serialize their producers themselves (xsk.c). */
 	xdp_do_flush();
+	this_cpu_write(bpf_coro_cpu.delivering, delivering);
 	if (!no_direct)
 		xdp_clear_return_frame_no_direct();
 	if (skb)

@@ -26,6 +26,7 @@
 #include <linux/filter.h>
 #include <linux/kthread.h>
 #include <linux/llist.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -716,7 +717,7 @@ static const struct btf_kfunc_id_set evos_worker_kfunc_set = {
  *	since boot, all pools together
  * @id: index of the worker in the pool
  * @cpu: the CPU it is bound to, or -1
- * @pid: its thread
+ * @pid: its thread, in the PID namespace of whoever made the iterator
  * @depth: coroutines queued to it
  * @runs: calls of run
  * @busy_ns: time spent in calls of run that did work
@@ -725,7 +726,8 @@ static const struct btf_kfunc_id_set evos_worker_kfunc_set = {
  * @wakeups: times it was woken from its idle sleep
  * @stopped: run returned < 0; it takes no more coroutines
  *
- * A snapshot taken under the pool lock; the worker itself stays private.
+ * A snapshot taken under the pool lock when the iteration starts; the
+ * worker itself stays private.
  * The iterator shows one per worker of the registered pool; with no pool,
  * one with @nr_workers 0 that carries only @dropped.
  */
@@ -754,55 +756,72 @@ struct bpf_iter__evos_worker {
 DEFINE_BPF_ITER_FUNC(evos_worker, struct bpf_iter_meta *meta,
 		     struct evos_worker_info *worker)
 
-/* The iteration holds evos_pool_mutex from start to stop. */
-static struct evos_worker_info *worker_info(struct seq_file *seq, loff_t pos)
-{
-	struct evos_worker_info *info = seq->private;
-	struct evos_pool *pool;
-	struct evos_worker *w;
+/*
+ * The iteration works on a snapshot of the pool taken when it starts, so
+ * that no lock is held while the iterator program runs (it may sleep).
+ */
+struct evos_worker_iter {
+	struct pid_namespace *ns;
+	u32 nr;
+	struct evos_worker_info info[EVOS_WORKERS_MAX];
+};
 
+static void worker_iter_snapshot(struct evos_worker_iter *it)
+{
+	struct evos_pool *pool;
+	u32 i;
+
+	mutex_lock(&evos_pool_mutex);
 	pool = rcu_dereference_protected(evos_pool,
 					 lockdep_is_held(&evos_pool_mutex));
-	memset(info, 0, sizeof(*info));
+	memset(it->info, 0, sizeof(it->info));
 	if (!pool) {
 		/* No pool: one entry with no worker, for the global counters. */
-		if (pos)
-			return NULL;
-		strscpy(info->pool, "-", sizeof(info->pool));
-		info->dropped = evos_dropped_total;
-		info->cpu = -1;
-		return info;
+		strscpy(it->info[0].pool, "-", sizeof(it->info[0].pool));
+		it->info[0].dropped = evos_dropped_total;
+		it->info[0].cpu = -1;
+		it->nr = 1;
+		mutex_unlock(&evos_pool_mutex);
+		return;
 	}
-	if (pos >= pool->nr)
-		return NULL;
-	w = pool->workers[pos];
-	strscpy(info->pool, pool->name, sizeof(info->pool));
-	info->nr_workers = pool->nr;
-	info->batch = pool->batch;
-	info->dropped = evos_dropped_total + atomic64_read(&pool->dropped);
-	info->id = w->id;
-	info->cpu = w->cpu;
-	info->pid = task_pid_nr(w->task);
-	info->depth = max(atomic_read(&w->depth), 0);
-	info->runs = READ_ONCE(w->runs);
-	info->busy_ns = READ_ONCE(w->busy_ns);
-	info->idle_ns = READ_ONCE(w->idle_ns);
-	info->resumed = READ_ONCE(w->resumed);
-	info->wakeups = atomic64_read(&w->wakeups);
-	info->stopped = READ_ONCE(w->stopped);
-	return info;
+	for (i = 0; i < pool->nr; i++) {
+		struct evos_worker_info *info = &it->info[i];
+		struct evos_worker *w = pool->workers[i];
+
+		strscpy(info->pool, pool->name, sizeof(info->pool));
+		info->nr_workers = pool->nr;
+		info->batch = pool->batch;
+		info->dropped = evos_dropped_total + atomic64_read(&pool->dropped);
+		info->id = w->id;
+		info->cpu = w->cpu;
+		info->pid = task_pid_nr_ns(w->task, it->ns);
+		info->depth = max(atomic_read(&w->depth), 0);
+		info->runs = READ_ONCE(w->runs);
+		info->busy_ns = READ_ONCE(w->busy_ns);
+		info->idle_ns = READ_ONCE(w->idle_ns);
+		info->resumed = READ_ONCE(w->resumed);
+		info->wakeups = atomic64_read(&w->wakeups);
+		info->stopped = READ_ONCE(w->stopped);
+	}
+	it->nr = pool->nr;
+	mutex_unlock(&evos_pool_mutex);
 }
 
 static void *evos_worker_seq_start(struct seq_file *seq, loff_t *pos)
 {
-	mutex_lock(&evos_pool_mutex);
-	return worker_info(seq, *pos);
+	struct evos_worker_iter *it = seq->private;
+
+	if (!*pos)
+		worker_iter_snapshot(it);
+	return *pos < it->nr ? &it->info[*pos] : NULL;
 }
 
 static void *evos_worker_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 {
+	struct evos_worker_iter *it = seq->private;
+
 	++*pos;
-	return worker_info(seq, *pos);
+	return *pos < it->nr ? &it->info[*pos] : NULL;
 }
 
 static int __evos_worker_seq_show(struct seq_file *seq, void *v, bool in_stop)
@@ -829,7 +848,22 @@ static void evos_worker_seq_stop(struct seq_file *seq, void *v)
 {
 	if (!v)
 		(void)__evos_worker_seq_show(seq, v, true);
-	mutex_unlock(&evos_pool_mutex);
+}
+
+/* PIDs are shown as the namespace of the iterator's creator sees them. */
+static int evos_worker_iter_init(void *priv, struct bpf_iter_aux_info *aux)
+{
+	struct evos_worker_iter *it = priv;
+
+	it->ns = get_pid_ns(task_active_pid_ns(current));
+	return 0;
+}
+
+static void evos_worker_iter_fini(void *priv)
+{
+	struct evos_worker_iter *it = priv;
+
+	put_pid_ns(it->ns);
 }
 
 static const struct seq_operations evos_worker_seq_ops = {
@@ -841,7 +875,9 @@ static const struct seq_operations evos_worker_seq_ops = {
 
 static const struct bpf_iter_seq_info evos_worker_seq_info = {
 	.seq_ops		= &evos_worker_seq_ops,
-	.seq_priv_size		= sizeof(struct evos_worker_info),
+	.init_seq_private	= evos_worker_iter_init,
+	.fini_seq_private	= evos_worker_iter_fini,
+	.seq_priv_size		= sizeof(struct evos_worker_iter),
 };
 
 BTF_ID_LIST_SINGLE(evos_worker_info_ids, struct, evos_worker_info)

@@ -100,7 +100,6 @@
  * Prints TAP.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -147,23 +146,6 @@ static int send_packets(long n)
 	return send_from_ns(ns_peer, 0, n, 4);
 }
 
-static int udp_socket(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9000) };
-	int fd, sz = 64 << 20;
-
-	inet_pton(AF_INET, "10.9.0.2", &a.sin_addr);
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
-	if (bind(fd, (void *)&a, sizeof(a))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* Datagrams waiting on @fd; *bad counts payloads that do not verify. */
 static long drain(int fd, long *bad, unsigned char *seen)
 {
@@ -182,24 +164,10 @@ static long drain(int fd, long *bad, unsigned char *seen)
 	return n;
 }
 
-/* Wait up to 15 s for the sysctl at @path to read @want; its last value. */
-static long long wait_sysctl(const char *path, long long want)
-{
-	long long v = -1;
-	int i;
-
-	for (i = 0; i < 750; i++) {
-		v = sysctl_read(path);
-		if (v == want)
-			break;
-		usleep(20000);
-	}
-	return v;
-}
-
+/* Wait up to 15 s for kernel.bpf_coro_parked to read @want; its last value. */
 static long long wait_parked(long long want)
 {
-	return wait_sysctl(PARKED, want);
+	return wait_sysctl(PARKED, want, 15000);
 }
 
 /*
@@ -215,7 +183,7 @@ static long long parked_above(long long want)
 static long long handles_above(long long want)
 {
 	return base_handles < 0 ? -1 :
-	       wait_sysctl(HANDLES, base_handles + want) - base_handles;
+	       wait_sysctl(HANDLES, base_handles + want, 15000) - base_handles;
 }
 
 /* Wait up to 15 s for counter @name of @prog_fd to reach @want; its value. */
@@ -231,21 +199,6 @@ static long long wait_counter(int prog_fd, const char *name, long long want)
 		usleep(20000);
 	}
 	return v;
-}
-
-/* Completed runs of @prog_fd, whatever their verdict. */
-static long long completed(int prog_fd)
-{
-	static const char * const names[] = {
-		"completed_aborted", "completed_drop", "completed_pass",
-		"completed_tx", "completed_redirect", "completed",
-	};
-	long long sum = 0;
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		sum += coro_counter(prog_fd, names[i]);
-	return sum;
 }
 
 enum stash { STASH_ARRAY, STASH_HASH, STASH_INNER, STASH_LIST, STASH_RBTREE,
@@ -307,30 +260,6 @@ static const struct scenario *find_scenario(const char *name)
 	return NULL;
 }
 
-/* An inner map for the map-in-map, made like the object's template. */
-static int inner_map_create(struct coro_xdp *skel)
-{
-	/* The inner maps are arrays of struct slot, like "slots". */
-	struct bpf_map *tmpl = skel->maps.slots;
-	LIBBPF_OPTS(bpf_map_create_opts, opts,
-		    .btf_fd = bpf_object__btf_fd(skel->obj),
-		    .btf_key_type_id = bpf_map__btf_key_type_id(tmpl),
-		    .btf_value_type_id = bpf_map__btf_value_type_id(tmpl));
-	__u32 zero = 0;
-	int fd;
-
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "inner_slots", sizeof(__u32),
-			    bpf_map__value_size(tmpl), bpf_map__max_entries(tmpl),
-			    &opts);
-	if (fd < 0)
-		return fd;
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.outer), &zero, &fd, BPF_ANY)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /*
  * generic: every suspension reached xdp_do_generic_redirect(), which must
  * destroy it at once; nothing is published and the packets are dropped.
@@ -347,7 +276,7 @@ static void generic_checks(struct coro_xdp *skel, int prog_fd, int sock,
 	failed = coro_counter(prog_fd, "failed");
 	tap_ok(created == count && suspended == count && destroyed == count &&
 	       failed == 0 && skel->bss->await_failed == 0 &&
-	       coro_counter(prog_fd, "resumed") == 0 && completed(prog_fd) == 0,
+	       coro_counter(prog_fd, "resumed") == 0 && coro_completed(prog_fd) == 0,
 	       "%s: every datagram suspended and was destroyed on the generic redirect path: created %lld, suspended %lld, destroyed %lld of %ld; %lld failed to suspend",
 	       mode, created, suspended, destroyed, count, failed);
 	usleep(100000);
@@ -384,11 +313,11 @@ static void check_all_destroyed(int prog_fd, long long destroyed,
 	long long created = coro_counter(prog_fd, "created");
 	long long handles = handles_above(0);
 
-	tap_ok(created == count && completed(prog_fd) == 0 &&
+	tap_ok(created == count && coro_completed(prog_fd) == 0 &&
 	       coro_counter(prog_fd, "resumed") == 0 && created == destroyed &&
 	       parked == 0 && handles == 0 && received == 0,
 	       "%s: created %lld = completed %lld + destroyed %lld, none delivered; kernel.bpf_coro_parked %+lld, kernel.bpf_coro_handles %+lld with the program loaded",
-	       mode, created, completed(prog_fd), destroyed, parked, handles);
+	       mode, created, coro_completed(prog_fd), destroyed, parked, handles);
 }
 
 static void lru_checks(struct coro_xdp *skel, int prog_fd, long received)
@@ -926,7 +855,7 @@ int main(int argc, char **argv)
 	ifindex = if_nametoindex("b0");
 	sock = udp_socket();
 	if (sc->stash == STASH_INNER)
-		inner_fd = inner_map_create(skel);
+		inner_fd = inner_map_create(skel->obj, skel->maps.slots, skel->maps.outer);
 	if (sc->verdict == V_TX || sc->verdict == V_DEVMAP) {
 		__u32 zero = 0;
 

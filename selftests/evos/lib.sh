@@ -67,32 +67,43 @@ in_ns()
 	nsenter --net="/run/netns/$ns" -- "$@"
 }
 
-# veth_pair NS_A NS_B: veth pair a0 (in NS_A, 10.9.0.1) - b0 (in NS_B,
-# 10.9.0.2), with static neighbours so that no ARP is needed.
-veth_pair()
+# veth_link NS_A NS_B [QUEUES]: in the existing namespaces NS_A and NS_B,
+# the veth pair a0 (in NS_A, 10.9.0.1) - b0 (in NS_B, 10.9.0.2), up, with
+# full checksums and static neighbours so that no ARP is needed.  The
+# namespaces' own settings are veth_pair's.
+veth_link()
 {
-	local a=$1 b=$2 qa=${3:-1}
-	ip netns add "$a" || return 1
-	ip netns add "$b" || return 1
+	local a=$1 b=$2 qa=${3:-1} mac_a mac_b
 	ip -n "$a" link add a0 numtxqueues "$qa" numrxqueues "$qa" type veth \
 		peer name b0 netns "$b" numtxqueues "$qa" numrxqueues "$qa" || return 1
 	ip -n "$a" addr add 10.9.0.1/24 dev a0
 	ip -n "$b" addr add 10.9.0.2/24 dev b0
-	ip -n "$a" link set lo up
-	ip -n "$b" link set lo up
 	ip -n "$a" link set a0 up
 	ip -n "$b" link set b0 up
 	# A packet that becomes an xdp_frame (redirect, coroutine) loses the
 	# skb's checksum offload state, as with cpumap: send full checksums.
 	in_ns "$a" ethtool -K a0 tx off >/dev/null
 	in_ns "$b" ethtool -K b0 tx off >/dev/null
-	ip netns exec "$a" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-	ip netns exec "$b" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-	local mac_a mac_b
 	mac_a=$(ip -n "$a" -br link show a0 | awk '{print $3}')
 	mac_b=$(ip -n "$b" -br link show b0 | awk '{print $3}')
 	ip -n "$a" neigh add 10.9.0.2 lladdr "$mac_b" dev a0 nud permanent
 	ip -n "$b" neigh add 10.9.0.1 lladdr "$mac_a" dev b0 nud permanent
+}
+
+# veth_pair NS_A NS_B [QUEUES]: the namespaces NS_A and NS_B, with lo up
+# and no IPv6, and the veth pair of veth_link between them.
+veth_pair()
+{
+	local a=$1 b=$2 rc
+	ip netns add "$a" || return 1
+	ip netns add "$b" || return 1
+	ip -n "$a" link set lo up
+	ip -n "$b" link set lo up
+	veth_link "$a" "$b" "${3:-1}"
+	rc=$?
+	ip netns exec "$a" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec "$b" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	return $rc
 }
 
 veth_cleanup()
@@ -121,5 +132,35 @@ veth_run()
 	"$@"
 	rc=$?
 	veth_cleanup "$a" "$b"
+	return $rc
+}
+
+# scenario_plan DRIVER SCENARIO...: the number of checks of the scenarios
+# ("MODE [ARG]"), from "DRIVER --tests MODE"; a mode it does not know
+# counts as one check.
+scenario_plan()
+{
+	local driver=$1 s n plan=0
+	shift
+	for s in "$@"; do
+		n=$("$driver" --tests "${s%% *}") || n=1
+		plan=$((plan + n))
+	done
+	echo "$plan"
+}
+
+# veth_scenarios NS_A NS_B DRIVER SCENARIO...: "DRIVER MODE NS_A NS_B ARG"
+# for each scenario "MODE ARG", each on a fresh veth pair (veth_run), its
+# TAP results without its plan.  Fails when a driver failed.
+veth_scenarios()
+{
+	local a=$1 b=$2 driver=$3 s rc=0
+	shift 3
+	for s in "$@"; do
+		# the driver's status, not grep's
+		veth_run "$a" "$b" "$driver" ${s%% *} "$a" "$b" ${s##* } |
+			grep -v '^1\.\.'
+		[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+	done
 	return $rc
 }

@@ -88,7 +88,6 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
@@ -115,7 +114,6 @@
 #include "pkt_payload.h"
 #include "races.skel.h"
 #include "testlib.h"
-#include "worker_iter.h"
 
 #define PARKED		"/proc/sys/kernel/bpf_coro_parked"
 #define HANDLES		"/proc/sys/kernel/bpf_coro_handles"
@@ -167,18 +165,6 @@ static long long now_us(void)
 	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
-/* Wait up to @ms for the sysctl at @path to read @want; its last value. */
-static long long wait_sysctl(const char *path, long long want, int ms)
-{
-	long long v = sysctl_read(path);
-
-	for (; v != want && ms > 0; ms -= 10) {
-		usleep(10000);
-		v = sysctl_read(path);
-	}
-	return v;
-}
-
 /* Wait up to @ms for coro_@name of @prog_fd to read @want; its last value. */
 static long long wait_counter(int prog_fd, const char *name, long long want, int ms)
 {
@@ -189,21 +175,6 @@ static long long wait_counter(int prog_fd, const char *name, long long want, int
 		v = coro_counter(prog_fd, name);
 	}
 	return v;
-}
-
-/* Completed runs of @prog_fd, whatever their verdict. */
-static long long completed_all(int prog_fd)
-{
-	static const char * const names[] = {
-		"completed_aborted", "completed_drop", "completed_pass",
-		"completed_tx", "completed_redirect", "completed",
-	};
-	long long sum = 0;
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		sum += coro_counter(prog_fd, names[i]);
-	return sum;
 }
 
 /* tx_dropped and rx_dropped of @dev in namespace @ns. */
@@ -359,24 +330,6 @@ static long send_burst(const char *ns, long n)
 	return s.err ? -1 : s.sent;
 }
 
-/* A UDP socket on 10.9.0.2:9000 in this thread's namespace. */
-static int udp_socket(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9000) };
-	int fd, sz = 64 << 20;
-
-	inet_pton(AF_INET, "10.9.0.2", &a.sin_addr);
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
-	if (bind(fd, (void *)&a, sizeof(a))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /*
  * A receiver thread: drains the UDP socket until @stop, counting the
  * datagrams, and those damaged or seen before in @bad.
@@ -412,72 +365,6 @@ static void *receiver_fn(void *arg)
 			break;
 	}
 	return NULL;
-}
-
-/* Thread names evos_worker/N in the system. */
-static int worker_threads(void)
-{
-	char path[300], comm[64];
-	struct dirent *de;
-	int n = 0;
-	DIR *d = opendir("/proc");
-
-	while (d && (de = readdir(d))) {
-		FILE *f;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "evos_worker/", 12))
-			n++;
-		fclose(f);
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
-static int wait_threads(int n)
-{
-	int i, got = worker_threads();
-
-	for (i = 0; i < 200 && got != n; i++) {
-		usleep(10000);
-		got = worker_threads();
-	}
-	return got;
-}
-
-/* The registered pool, from the evos_worker iterator: name, size, dropped, queued. */
-struct pool {
-	char name[EVOS_POOL_NAME_LEN + 1];
-	unsigned int nr;
-	unsigned long long dropped;
-	long depth;
-};
-
-static int pool_read(struct pool *p)
-{
-	static struct evos_worker_record r[64];
-	int n, i;
-
-	memset(p, 0, sizeof(*p));
-	n = evos_worker_records(r, 64);
-	if (n < 1)
-		return -1;
-	p->dropped = r[0].dropped;
-	if (!r[0].nr_workers) {
-		strcpy(p->name, "-");
-		return 0;
-	}
-	snprintf(p->name, sizeof(p->name), "%.*s", EVOS_POOL_NAME_LEN, r[0].pool);
-	p->nr = r[0].nr_workers;
-	for (i = 0; i < n; i++)
-		p->depth += r[i].depth;
-	return 0;
 }
 
 /*
@@ -527,17 +414,6 @@ static int run_cmd(char *const argv[])
 	return status;
 }
 
-/* Generic XDP on this namespace's lo: keeps @prog_fd in the dispatcher. */
-static int keep_dispatched(int prog_fd)
-{
-	int lo = if_nametoindex("lo");
-
-	if (!lo)
-		return -1;
-	return prog_fd >= 0 ? bpf_xdp_attach(lo, prog_fd, XDP_FLAGS_SKB_MODE, NULL) :
-			      bpf_xdp_detach(lo, XDP_FLAGS_SKB_MODE, NULL);
-}
-
 /* --- teardown against owners ------------------------------------------- */
 
 /* The thread on CPU 1 that owns the handles: own_pass, over and over. */
@@ -571,28 +447,6 @@ static void own_all(struct races *skel)
 			break;
 	}
 	skel->bss->force_op = 0;
-}
-
-/* An inner map for the map-in-map, made like "slots". */
-static int inner_map_create(struct races *skel)
-{
-	struct bpf_map *tmpl = skel->maps.slots;
-	LIBBPF_OPTS(bpf_map_create_opts, opts,
-		    .btf_fd = bpf_object__btf_fd(skel->obj),
-		    .btf_key_type_id = bpf_map__btf_key_type_id(tmpl),
-		    .btf_value_type_id = bpf_map__btf_value_type_id(tmpl));
-	__u32 zero = 0;
-	int fd;
-
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "inner_slots", sizeof(__u32),
-			    bpf_map__value_size(tmpl), bpf_map__max_entries(tmpl), &opts);
-	if (fd < 0)
-		return fd;
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.outer), &zero, &fd, BPF_ANY)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 /*
@@ -630,45 +484,19 @@ fail:
 	return NULL;
 }
 
-/* Run "ip -n NS -batch" on @cmds. */
-static int ip_batch(const char *ns, const char *cmds)
-{
-	char path[] = "/tmp/races-ip.XXXXXX";
-	char *argv[] = { "ip", "-n", (char *)ns, "-batch", path, NULL };
-	ssize_t len = strlen(cmds);
-	int fd = mkstemp(path), err;
-
-	if (fd < 0)
-		return -1;
-	err = write(fd, cmds, len) != len;
-	close(fd);
-	err = err || run_cmd(argv);
-	unlink(path);
-	return err;
-}
-
 /*
- * The veth pair again, in the namespaces that the deleted one left: a0
- * (NS_PEER, 10.9.0.1) - b0 (NS_EVOS, 10.9.0.2), static neighbours, as
- * lib.sh's veth_pair makes it (the namespaces' settings stay).  The
- * datagrams end at XDP, so checksum offload does not matter here.
+ * The veth pair again, in the namespaces that the deleted one left: lib.sh's
+ * veth_link, as veth_pair made it (the namespaces' settings stay).
  */
 static int veth_add_again(void)
 {
-	char cmds[512];
+	const char *top = getenv("EVOS_TOP");
+	char lib[512];
+	char *argv[] = { "bash", "-c", ". \"$0\" && veth_link \"$1\" \"$2\"", lib,
+			 (char *)ns_peer, (char *)ns_evos, NULL };
 
-	snprintf(cmds, sizeof(cmds),
-		 "link add b0 address 02:00:00:00:0b:02 type veth peer name a0 netns %s address 02:00:00:00:0a:01\n"
-		 "addr add 10.9.0.2/24 dev b0\n"
-		 "link set b0 up\n"
-		 "neigh add 10.9.0.1 lladdr 02:00:00:00:0a:01 dev b0 nud permanent\n",
-		 ns_peer);
-	if (ip_batch(ns_evos, cmds))
-		return -1;
-	return ip_batch(ns_peer,
-			"addr add 10.9.0.1/24 dev a0\n"
-			"link set a0 up\n"
-			"neigh add 10.9.0.2 lladdr 02:00:00:00:0b:02 dev a0 nud permanent\n");
+	snprintf(lib, sizeof(lib), "%s/selftests/evos/lib.sh", top && *top ? top : ".");
+	return run_cmd(argv);
 }
 
 /* Delete device @ifindex of this namespace (rtnetlink); 0 or -errno. */
@@ -756,7 +584,7 @@ static int teardown_round(struct races *skel, struct races **copy, int r, struct
 				     XDP_FLAGS_DRV_MODE, NULL);
 		break;
 	case TD_MAPFREE:
-		*inner_fd = inner_map_create(skel);
+		*inner_fd = inner_map_create(skel->obj, skel->maps.slots, skel->maps.outer);
 		err = *inner_fd < 0;
 		break;
 	case TD_MAPUPDATE:
@@ -894,10 +722,10 @@ static void teardown_mode(struct races *skel, int rounds)
 		err = err || bpf_xdp_attach(b0, entry_fd, XDP_FLAGS_DRV_MODE, NULL);
 		break;
 	case TD_DETACH:
-		err = err || keep_dispatched(prog_fd);
+		err = err || xdp_keep_dispatched(prog_fd);
 		break;
 	case TD_UNREGISTER:
-		err = err || keep_dispatched(entry_fd) ||
+		err = err || xdp_keep_dispatched(entry_fd) ||
 		      bpf_map_update_elem(bpf_map__fd(skel->maps.jmp), &zero, &prog_fd, BPF_ANY);
 		break;
 	case TD_MAPFREE:
@@ -948,7 +776,7 @@ static void teardown_mode(struct races *skel, int rounds)
 		created = coro_counter(prog_fd, "created");
 		cdrop = coro_counter(prog_fd, "completed_drop");
 		destroyed = coro_counter(prog_fd, "destroyed");
-		others = completed_all(prog_fd) - cdrop;
+		others = coro_completed(prog_fd) - cdrop;
 		failed = coro_counter(prog_fd, "failed");
 	} else {
 		/* Its counters went with each copy: what queue_fn first got. */
@@ -987,7 +815,7 @@ static void teardown_mode(struct races *skel, int rounds)
 		break;
 	case TD_DETACH:
 	case TD_UNREGISTER:
-		keep_dispatched(-1);
+		xdp_keep_dispatched(-1);
 		break;
 	case TD_MAPFREE:
 	case TD_MAPUPDATE:
@@ -1079,7 +907,7 @@ static void resize_mode(struct races *skel, int updates)
 	}
 	sent = sender_join(&snd);
 	pool_read(&p);
-	threads = wait_threads(p.nr);
+	threads = wait_worker_threads(p.nr, 2000);
 	tap_ok(!failed_updates && sizes_ok && during > 0 && queued > 0 && sent > 0 &&
 	       threads == (int)p.nr,
 	       "resize: %d updates of the pool (1, 3, 2 workers in turn) from CPU 1, %d failed, while CPU 0 sent %ld datagrams (it sent during %d of the updates); coroutines were queued at %d of them; %d threads for the last pool's %u workers",
@@ -1124,7 +952,7 @@ static void resize_mode(struct races *skel, int updates)
 	handles = wait_sysctl(HANDLES, base_handles, 5000) - base_handles;
 	parked = sysctl_read(PARKED) - base_parked;
 	pool_read(&p);
-	tap_ok(!handles && !parked && !p.nr && !wait_threads(0),
+	tap_ok(!handles && !parked && !p.nr && !wait_worker_threads(0, 2000),
 	       "resize: after the pool went: kernel.bpf_coro_handles %+lld, bpf_coro_parked %+lld, %u workers, %d threads",
 	       handles, parked, p.nr, worker_threads());
 	races__destroy(skel);
@@ -1186,7 +1014,7 @@ static void register_mode(struct races *skel, int rounds)
 			win = &c[1];
 			lose = &c[0];
 		}
-		threads = win ? wait_threads(win == &c[0] ? 2 : 3) : worker_threads();
+		threads = win ? wait_worker_threads(win == &c[0] ? 2 : 3, 2000) : worker_threads();
 		pool_read(&p);
 		if (!win || lose->err != EBUSY ||
 		    strcmp(p.name, bpf_map__name(win->map)) || p.nr != (win == &c[0] ? 2u : 3u) ||
@@ -1204,7 +1032,7 @@ static void register_mode(struct races *skel, int rounds)
 		for (i = 0; i < 2; i++)
 			bpf_link__destroy(c[i].link);
 		pool_read(&p);
-		if (p.nr || wait_threads(0))
+		if (p.nr || wait_worker_threads(0, 2000))
 			left_bad++;
 	}
 	pthread_barrier_destroy(&go);
@@ -1213,7 +1041,7 @@ static void register_mode(struct races *skel, int rounds)
 	       rounds, won[0], won[1], bad);
 	tap_ok(overlap > 0, "register: the two registrations overlapped in time in %d of %d rounds",
 	       overlap, rounds);
-	tap_ok(!left_bad && !wait_threads(0),
+	tap_ok(!left_bad && !wait_worker_threads(0, 2000),
 	       "register: after each round the winner's unregistration left no pool and no worker thread (%d bad)",
 	       left_bad);
 	races__destroy(skel);
@@ -1272,7 +1100,7 @@ static void evosctl_mode(int loops)
 	      evosctl("workers", "start", pool_obj, "--count", "2", "--cpus", "0-1", NULL);
 	if (!err) {
 		prog_fd = bpf_obj_get(path);
-		err = prog_fd < 0 || keep_dispatched(prog_fd) ||
+		err = prog_fd < 0 || xdp_keep_dispatched(prog_fd) ||
 		      pthread_create(&rcv.thread, NULL, receiver_fn, &rcv);
 	}
 	if (!tap_ok(!err, "evosctl: evos_xdp loaded and kept in the XDP dispatcher (generic on lo), pool 'paced' of races.bpf.o started (two workers, CPUs 0 and 1), GRO on b0, UDP socket bound"))
@@ -1323,7 +1151,7 @@ static void evosctl_mode(int loops)
 	created = coro_counter(prog_fd, "created");
 	cpass = coro_counter(prog_fd, "completed_pass");
 	destroyed = coro_counter(prog_fd, "destroyed");
-	others = completed_all(prog_fd) - cpass;
+	others = coro_completed(prog_fd) - cpass;
 	parked = coro_counter(prog_fd, "parked");
 	tap_ok(sent == (tx1 - tx0) + rcv.n + drops + destroyed && !rcv.bad &&
 	       created == cpass + destroyed && !others && !parked,
@@ -1332,7 +1160,7 @@ static void evosctl_mode(int loops)
 	       parked);
 out:
 	if (prog_fd >= 0) {
-		keep_dispatched(-1);
+		xdp_keep_dispatched(-1);
 		close(prog_fd);
 	}
 	evosctl("detach", NULL);
@@ -1343,7 +1171,7 @@ out:
 	free(rcv.seen);
 	handles = wait_sysctl(HANDLES, base_handles, 5000) - base_handles;
 	parked = wait_sysctl(PARKED, base_parked, 5000) - base_parked;
-	tap_ok(!handles && !parked && !wait_threads(0),
+	tap_ok(!handles && !parked && !wait_worker_threads(0, 2000),
 	       "evosctl: after 'evosctl detach': kernel.bpf_coro_handles %+lld, bpf_coro_parked %+lld, %d worker threads",
 	       handles, parked, worker_threads());
 }

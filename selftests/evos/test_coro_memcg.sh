@@ -26,12 +26,7 @@ SCENARIOS=("memcg 4000" "memcg_max 8000")
 CORO_XDP=$EVOS_BUILD/selftests/coro_xdp
 export PATH=$EVOS_BUILD/selftests:$PATH
 
-plan=0
-for s in "${SCENARIOS[@]}"; do
-	n=$("$CORO_XDP" --tests "${s%% *}") || n=1
-	plan=$((plan + n))
-done
-echo "1..$((plan + 1))"
+echo "1..$(($(scenario_plan "$CORO_XDP" "${SCENARIOS[@]}") + 1))"
 
 # The guest's init mounts cgroup2 there; a bare system may not have.
 mountpoint -q "$CGROUP" || mount -t cgroup2 cgroup2 "$CGROUP"
@@ -45,11 +40,4 @@ else
 	exit 1
 fi
 
-rc=0
-for s in "${SCENARIOS[@]}"; do
-	# the driver's status, not grep's
-	veth_run "$NS_A" "$NS_B" "$CORO_XDP" ${s%% *} "$NS_A" "$NS_B" ${s##* } |
-		grep -v '^1\.\.'
-	[ "${PIPESTATUS[0]}" = 0 ] || rc=1
-done
-exit $rc
+veth_scenarios "$NS_A" "$NS_B" "$CORO_XDP" "${SCENARIOS[@]}"

@@ -238,16 +238,13 @@ static void test_xdp_test_run(struct coro_syscall *skel)
 	       "... and its coroutine is destroyed at once, never published (slot %d, destroyed %lld)",
 	       ret, coro_counter(fd, "destroyed"));
 
-	/*
-	 * Several runs in one call: each suspension that no driver took over
-	 * is destroyed when its bpf_net_context ends, the packet with it.
-	 */
+	/* Several runs in one call: each suspension is destroyed at once. */
 	opts.repeat = 3;
 	err = bpf_prog_test_run_opts(fd, &opts);
 	tap_ok(!err && opts.retval == XDP_REDIRECT &&
 	       coro_counter(fd, "destroyed") == 4 && coro_counter(fd, "created") == 4 &&
 	       sysctl_read(PARKED) == parked && sysctl_read(HANDLES) == handles,
-	       "three runs without live frames: three suspensions destroyed when their context ended (destroyed %lld, handles %lld, was %lld)",
+	       "three runs without live frames: three suspensions destroyed (destroyed %lld, handles %lld, was %lld)",
 	       coro_counter(fd, "destroyed"), sysctl_read(HANDLES), handles);
 
 	/* With live frames, the packet parks as at a device. */

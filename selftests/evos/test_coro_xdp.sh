@@ -26,29 +26,6 @@ CORO_XDP=$EVOS_BUILD/selftests/coro_xdp
 # coro_xdp runs pktgen, also in $EVOS_BUILD/selftests, when run by hand
 export PATH=$EVOS_BUILD/selftests:$PATH
 
-run_mode()
-{
-	local mode=$1 count=$2
-
-	veth_cleanup "$NS_A" "$NS_B"
-	if ! veth_pair "$NS_A" "$NS_B"; then
-		echo "not ok - $mode: veth pair"
-		return 1
-	fi
-	"$CORO_XDP" "$mode" "$NS_A" "$NS_B" "$count"
-}
-
 # The plan: the sum of the checks of each scenario, from the driver's table.
-plan=0
-for s in "${SCENARIOS[@]}"; do
-	n=$("$CORO_XDP" --tests "${s%% *}") || n=1
-	plan=$((plan + n))
-done
-echo "1..$plan"
-rc=0
-for s in "${SCENARIOS[@]}"; do
-	# the driver's status, not grep's
-	run_mode $s | grep -v '^1\.\.'
-	[ "${PIPESTATUS[0]}" = 0 ] || rc=1
-done
-exit $rc
+echo "1..$(scenario_plan "$CORO_XDP" "${SCENARIOS[@]}")"
+veth_scenarios "$NS_A" "$NS_B" "$CORO_XDP" "${SCENARIOS[@]}"

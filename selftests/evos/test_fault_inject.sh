@@ -42,12 +42,7 @@ trap cleanup EXIT
 SCENARIOS=("failfn 2000" "failfn_interval 2000" "failslab 2000" "cpumap_tail 1")
 WORKER_CHECKS=12
 
-plan=$((1 + WORKER_CHECKS))
-for s in "${SCENARIOS[@]}"; do
-	n=$("$CORO_XDP" --tests "${s%% *}") || n=1
-	plan=$((plan + n))
-done
-echo "1..$plan"
+echo "1..$((1 + WORKER_CHECKS + $(scenario_plan "$CORO_XDP" "${SCENARIOS[@]}")))"
 rc=0
 
 if grep -qw coro_alloc "$FF/injectable" && grep -qw worker_alloc "$FF/injectable" &&
@@ -59,12 +54,7 @@ else
 	rc=1
 fi
 
-for s in "${SCENARIOS[@]}"; do
-	# the driver's status, not grep's
-	veth_run "$NS_A" "$NS_B" "$CORO_XDP" ${s%% *} "$NS_A" "$NS_B" ${s##* } |
-		grep -v '^1\.\.'
-	[ "${PIPESTATUS[0]}" = 0 ] || rc=1
-done
+veth_scenarios "$NS_A" "$NS_B" "$CORO_XDP" "${SCENARIOS[@]}" || rc=1
 
 # fail_function on FUNC: SKIP calls go through, the next one fails, once.
 ff_arm()

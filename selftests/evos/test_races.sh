@@ -15,20 +15,15 @@
 NS_A=race_a
 NS_B=race_b
 trap 'veth_cleanup "$NS_A" "$NS_B"' EXIT
-# for the evosctl scenario
-export EVOS_BUILD EVOSCTL
+# lib.sh for unregister (veth_link), evosctl and races.bpf.o for evosctl
+export EVOS_TOP EVOS_BUILD EVOSCTL
 
-# On one veth pair: unregister deletes it and makes it again without its
-# checksum settings, so a fresh pair follows it.
+# On one veth pair: unregister deletes it at the end of each round and
+# makes it again for the next, so a fresh pair follows it.
 SCENARIOS=(resize register progfree detach mapfree mapupdate unregister evosctl)
 RACES=$EVOS_BUILD/selftests/races
 
-plan=0
-for s in "${SCENARIOS[@]}"; do
-	n=$("$RACES" --tests "$s") || n=1
-	plan=$((plan + n))
-done
-echo "1..$plan"
+echo "1..$(scenario_plan "$RACES" "${SCENARIOS[@]}")"
 
 fresh_pair()
 {

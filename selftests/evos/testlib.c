@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <linux/if_link.h>
 #include <unistd.h>
 
@@ -47,6 +50,21 @@ int tap_exit(void)
 	return tap_failed ? 1 : 0;
 }
 
+void tap_log_tail(const char *log, size_t max)
+{
+	size_t len = strlen(log);
+	const char *s = log + (len > max ? len - max : 0), *nl;
+
+	printf("#   verifier log (end):\n");
+	while (*s) {
+		nl = strchr(s, '\n');
+		printf("#     %.*s\n", nl ? (int)(nl - s) : (int)strlen(s), s);
+		if (!nl)
+			break;
+		s = nl + 1;
+	}
+}
+
 int pin_to_cpu(int cpu)
 {
 	cpu_set_t set;
@@ -77,6 +95,20 @@ long long coro_counter(int prog_fd, const char *name)
 	return v;
 }
 
+long long coro_completed(int prog_fd)
+{
+	static const char * const names[] = {
+		"completed_aborted", "completed_drop", "completed_pass",
+		"completed_tx", "completed_redirect", "completed",
+	};
+	long long sum = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		sum += coro_counter(prog_fd, names[i]);
+	return sum;
+}
+
 long long sysctl_read(const char *path)
 {
 	long long v = -1;
@@ -87,6 +119,17 @@ long long sysctl_read(const char *path)
 	if (fscanf(f, "%lld", &v) != 1)
 		v = -1;
 	fclose(f);
+	return v;
+}
+
+long long wait_sysctl(const char *path, long long want, int ms)
+{
+	long long v = sysctl_read(path);
+
+	for (; v != want && ms > 0; ms -= 10) {
+		usleep(10000);
+		v = sysctl_read(path);
+	}
 	return v;
 }
 
@@ -156,6 +199,27 @@ int run_syscall(struct bpf_program *prog)
 	return bpf_prog_test_run_opts(bpf_program__fd(prog), &opts) ?: (int)opts.retval;
 }
 
+int inner_map_create(struct bpf_object *obj, const struct bpf_map *tmpl,
+		     const struct bpf_map *outer)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts,
+		    .btf_fd = bpf_object__btf_fd(obj),
+		    .btf_key_type_id = bpf_map__btf_key_type_id(tmpl),
+		    .btf_value_type_id = bpf_map__btf_value_type_id(tmpl));
+	__u32 zero = 0;
+	int fd;
+
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "inner_slots", sizeof(__u32),
+			    bpf_map__value_size(tmpl), bpf_map__max_entries(tmpl), &opts);
+	if (fd < 0)
+		return fd;
+	if (bpf_map_update_elem(bpf_map__fd(outer), &zero, &fd, BPF_ANY)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 void drop_caches(void)
 {
 	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
@@ -220,6 +284,33 @@ void xdp_detach_in_ns(const char *ns, int ifindex, const char *back)
 		bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
 		enter_ns(back);
 	}
+}
+
+int xdp_keep_dispatched(int prog_fd)
+{
+	int lo = if_nametoindex("lo");
+
+	if (!lo)
+		return -1;
+	return prog_fd >= 0 ? bpf_xdp_attach(lo, prog_fd, XDP_FLAGS_SKB_MODE, NULL) :
+			      bpf_xdp_detach(lo, XDP_FLAGS_SKB_MODE, NULL);
+}
+
+int udp_socket(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9000) };
+	int fd, sz = 64 << 20;
+
+	inet_pton(AF_INET, "10.9.0.2", &a.sin_addr);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
+	if (bind(fd, (void *)&a, sizeof(a))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 int xsk_seen_packet(void *pkt, __u32 len, void *arg)

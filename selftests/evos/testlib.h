@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the EvOS C selftests: TAP output, CPU pinning, the
- * coroutine counters of a program (from its fdinfo), memory figures, and
- * the two network namespaces of the veth tests.
+ * coroutine counters of a program (from its fdinfo), memory figures, the
+ * two network namespaces of the veth tests, and (testlib_workers.c) the
+ * EvOS worker pool.
  */
 #ifndef __EVOS_TESTLIB_H
 #define __EVOS_TESTLIB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
+
+#include "worker_iter.h"
 
 extern int tap_n, tap_failed;
 
@@ -23,15 +27,30 @@ bool tap_ok(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 		__g == __w;						\
 	})
 int tap_exit(void);
+/* The last @max bytes of a verifier log, line by line, as TAP diagnostics. */
+void tap_log_tail(const char *log, size_t max);
 
 int pin_to_cpu(int cpu);
 /* Coroutine counter NAME ("created", "resumed", ...) of the program, or -1. */
 long long coro_counter(int prog_fd, const char *name);
+/* Completed runs of the program, whatever their verdict. */
+long long coro_completed(int prog_fd);
 long long sysctl_read(const char *path);
+/* Wait up to @ms for the sysctl at @path to read @want; its last value. */
+long long wait_sysctl(const char *path, long long want, int ms);
 
 struct bpf_program;
+struct bpf_object;
+struct bpf_map;
 /* Run a SYSCALL program once; its return value, or a negative errno. */
 int run_syscall(struct bpf_program *prog);
+/*
+ * An inner map for the map-in-map @outer of @obj, made like its map @tmpl
+ * (BTF included, so that it may hold kptrs) and put at index 0.  Returns
+ * its fd, or a negative value.
+ */
+int inner_map_create(struct bpf_object *obj, const struct bpf_map *tmpl,
+		     const struct bpf_map *outer);
 /* Wait up to 6 s for *v to reach @want. */
 void wait_for(volatile __u64 *v, __u64 want);
 
@@ -54,6 +73,19 @@ int send_from_ns(const char *ns, int cpu, long n, int flows);
  */
 int xdp_attach_in_ns(const char *ns, const char *dev, int prog_fd, const char *back);
 void xdp_detach_in_ns(const char *ns, int ifindex, const char *back);
+/*
+ * @prog_fd as generic XDP on this namespace's lo, which has no traffic:
+ * the XDP dispatcher keeps the program, and is not rewritten while
+ * another CPU calls through it when the program is attached elsewhere or
+ * test-run.  @prog_fd -1 detaches it.
+ */
+int xdp_keep_dispatched(int prog_fd);
+
+/*
+ * A non-blocking UDP socket bound to 10.9.0.2:9000 in this thread's
+ * namespace, with a 64 MB receive buffer.
+ */
+int udp_socket(void);
 
 /*
  * Datagrams of the selftests' traffic received on an AF_XDP socket:
@@ -71,5 +103,30 @@ int xsk_seen_packet(void *pkt, __u32 len, void *arg);
 
 /* Median of @n values; sorts them. */
 double median(double *v, int n);
+
+/*
+ * The EvOS worker pool (testlib_workers.c, with evosctl's worker_iter.c):
+ * the registered pool as the evos_worker iterator shows it, and its
+ * threads.
+ */
+#define POOL_MAX_WORKERS	64
+
+struct pool {
+	char name[EVOS_POOL_NAME_LEN + 1];	/* "-" when there is no pool */
+	unsigned int nr, batch;
+	unsigned long long dropped;		/* global, since boot */
+	long depth;				/* queued on all its workers */
+	struct evos_worker_record w[POOL_MAX_WORKERS];
+};
+
+/*
+ * Read the pool into @p: 0, or -1 when the iterator fails or gives other
+ * than one record per worker.
+ */
+int pool_read(struct pool *p);
+/* Threads named evos_worker/N in the system. */
+int worker_threads(void);
+/* Wait up to @ms for @n worker threads; how many there are. */
+int wait_worker_threads(int n, int ms);
 
 #endif /* __EVOS_TESTLIB_H */

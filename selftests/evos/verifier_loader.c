@@ -23,6 +23,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "testlib.h"
+
 #define LOG_SIZE (1 << 20)
 #define MAX_MSGS 8
 
@@ -36,7 +38,6 @@ struct expect {
 
 #define DEV_BOUND_DEV "evos_vl0"
 
-static int tap_n, tap_failed;
 static char *log_buf;
 
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -80,26 +81,7 @@ static void read_expect(const struct btf *btf, const char *func,
 
 static void result(int ok, const char *obj, const char *prog, const char *what)
 {
-	tap_n++;
-	if (!ok)
-		tap_failed++;
-	printf("%sok %d - %s/%s: %s\n", ok ? "" : "not ", tap_n, obj, prog, what);
-}
-
-static void print_log_tail(void)
-{
-	size_t len = strlen(log_buf);
-	const char *p = log_buf + (len > 1500 ? len - 1500 : 0);
-	const char *nl;
-
-	printf("#   verifier log (end):\n");
-	while (*p) {
-		nl = strchr(p, '\n');
-		printf("#     %.*s\n", nl ? (int)(nl - p) : (int)strlen(p), p);
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
+	tap_ok(ok, "%s/%s: %s", obj, prog, what);
 }
 
 /* Load program @name of @path alone; returns the object, or NULL. */
@@ -185,7 +167,7 @@ static int test_prog(const char *path, const char *obj_name, const char *prog_na
 	} else if (e.set == 1) {
 		result(!err, obj_name, prog_name, "accepted");
 		if (err)
-			print_log_tail();
+			tap_log_tail(log_buf, 1500);
 	} else {
 		ok = err != 0;
 		for (i = 0; ok && i < e.nr_msgs; i++)
@@ -194,7 +176,7 @@ static int test_prog(const char *path, const char *obj_name, const char *prog_na
 			 e.nr_msgs ? e.msgs[0] : "(no message given)");
 		result(ok && e.nr_msgs, obj_name, prog_name, what);
 		if (!ok)
-			print_log_tail();
+			tap_log_tail(log_buf, 1500);
 	}
 	bpf_object__close(obj);
 	return 0;

@@ -49,7 +49,6 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -72,89 +71,13 @@
 #include "pkt_payload.h"
 #include "testlib.h"
 #include "workers.skel.h"
-#include "worker_iter.h"
 #include "xsk.h"
 
 #define PARKED		"/proc/sys/kernel/bpf_coro_parked"
 #define NR_FLOWS	8
-#define MAX_W		64
-
-struct worker_stat {
-	unsigned int id;
-	int cpu, pid, depth, stopped;
-	unsigned long long runs, busy_ns, idle_ns, resumed, wakeups;
-};
-
-struct pool_stat {
-	char name[32];
-	unsigned int nr, batch;
-	unsigned long long dropped;
-	struct worker_stat w[MAX_W];
-};
 
 static const char *ns_peer, *ns_evos;
 static unsigned long long base_dropped;	/* the kernel's count is global */
-
-/* The kernel's worker counters, through the evos_worker iterator. */
-static int pool_read(struct pool_stat *ps)
-{
-	static struct evos_worker_record r[MAX_W];
-	int n, i;
-
-	memset(ps, 0, sizeof(*ps));
-	n = evos_worker_records(r, MAX_W);
-	if (n < 1)
-		return -1;
-	ps->dropped = r[0].dropped - base_dropped;
-	if (!r[0].nr_workers) {
-		strcpy(ps->name, "-");
-		return 0;
-	}
-	snprintf(ps->name, sizeof(ps->name), "%.*s", EVOS_POOL_NAME_LEN, r[0].pool);
-	ps->nr = r[0].nr_workers;
-	ps->batch = r[0].batch;
-	for (i = 0; i < n; i++) {
-		struct worker_stat *w = &ps->w[i];
-
-		w->id = r[i].id;
-		w->cpu = r[i].cpu;
-		w->pid = r[i].pid;
-		w->depth = r[i].depth;
-		w->stopped = r[i].stopped;
-		w->runs = r[i].runs;
-		w->busy_ns = r[i].busy_ns;
-		w->idle_ns = r[i].idle_ns;
-		w->resumed = r[i].resumed;
-		w->wakeups = r[i].wakeups;
-	}
-	return n == (int)ps->nr ? 0 : -1;
-}
-
-/* Threads named evos_worker/N in the system. */
-static int count_worker_threads(void)
-{
-	char path[300], comm[64];
-	struct dirent *de;
-	int n = 0;
-	DIR *d = opendir("/proc");
-
-	while (d && (de = readdir(d))) {
-		FILE *f;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "evos_worker/", 12))
-			n++;
-		fclose(f);
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
 
 /* utime + stime of a thread, in clock ticks. */
 static long long thread_cpu_ticks(int pid)
@@ -235,12 +158,12 @@ static void wait_accounted(struct workers *skel, unsigned long long sent,
 static void test_deliver(struct workers *skel, int prog_fd)
 {
 	const long sent = 2000;
-	struct pool_stat a, b;
+	struct pool a, b;
 	long long t0, t1;
 	int f, ok = 1;
 
 	pool_read(&a);
-	tap_ok(a.nr == 2 && !strcmp(a.name, "two") && count_worker_threads() == 2 &&
+	tap_ok(a.nr == 2 && !strcmp(a.name, "two") && worker_threads() == 2 &&
 	       cpu_of_thread(a.w[0].pid) == 0 && cpu_of_thread(a.w[1].pid) == 1,
 	       "deliver: pool 'two' runs evos_worker/0 on CPU 0 and evos_worker/1 on CPU 1");
 
@@ -261,7 +184,7 @@ static void test_deliver(struct workers *skel, int prog_fd)
 	tap_ok(a.w[0].resumed == (unsigned long long)sent / 2 &&
 	       a.w[1].resumed == (unsigned long long)sent / 2 &&
 	       skel->bss->popped[0] == (__u64)sent / 2 && skel->bss->popped[1] == (__u64)sent / 2 &&
-	       a.w[0].depth == 0 && a.w[1].depth == 0 && a.dropped == 0,
+	       a.w[0].depth == 0 && a.w[1].depth == 0 && a.dropped == base_dropped,
 	       "deliver: worker counters: resumed %llu + %llu, queues empty, none dropped",
 	       a.w[0].resumed, a.w[1].resumed);
 	tap_ok(coro_counter(prog_fd, "created") == sent &&
@@ -290,7 +213,7 @@ static void test_deliver(struct workers *skel, int prog_fd)
 static void test_stop(struct workers *skel, int prog_fd)
 {
 	const long sent = 1000;
-	struct pool_stat ps;
+	struct pool ps;
 	int i;
 
 	skel->data->stop_worker = 1;
@@ -301,7 +224,7 @@ static void test_stop(struct workers *skel, int prog_fd)
 		usleep(20000);
 	}
 	tap_ok(ps.nr == 2 && ps.w[1].stopped && !ps.w[0].stopped &&
-	       count_worker_threads() == 2,
+	       worker_threads() == 2,
 	       "stop: worker 1 stopped when its run returned -1; worker 0 did not");
 
 	tap_eq(send_wait(send_async(sent)), 0, "stop: sent %ld datagrams", sent);
@@ -309,9 +232,10 @@ static void test_stop(struct workers *skel, int prog_fd)
 	wait_accounted(skel, sent, 0);
 	pool_read(&ps);
 	tap_ok(skel->bss->reflected == (__u64)sent / 2 &&
-	       skel->bss->push_failed == (__u64)sent / 2 && ps.dropped == (__u64)sent / 2,
+	       skel->bss->push_failed == (__u64)sent / 2 &&
+	       ps.dropped - base_dropped == (__u64)sent / 2,
 	       "stop: worker 0's flows came back (%llu); worker 1's were refused and counted (%llu, pool dropped %llu)",
-	       skel->bss->reflected, skel->bss->push_failed, ps.dropped);
+	       skel->bss->reflected, skel->bss->push_failed, ps.dropped - base_dropped);
 	tap_ok(ps.w[0].resumed == (__u64)sent / 2 &&
 	       coro_counter(prog_fd, "destroyed") == sent / 2 &&
 	       coro_counter(prog_fd, "created") ==
@@ -325,7 +249,7 @@ static void test_stop(struct workers *skel, int prog_fd)
 static void test_list(struct workers *skel, int prog_fd)
 {
 	const long sent = 2000;
-	struct pool_stat ps;
+	struct pool ps;
 
 	skel->bss->via_list = 1;
 	tap_eq(send_wait(send_async(sent)), 0, "list: sent %ld datagrams", sent);
@@ -399,7 +323,7 @@ static void wait_reflected(struct workers *skel, __u64 n)
 static void test_resize(struct workers *skel, struct bpf_link *link, int prog_fd)
 {
 	const long sent = 6000;
-	struct pool_stat ps;
+	struct pool ps;
 	int grow, shrink, n3;
 	pid_t gen;
 
@@ -416,10 +340,10 @@ static void test_resize(struct workers *skel, struct bpf_link *link, int prog_fd
 	wait_accounted(skel, sent, 0);
 	pool_read(&ps);
 	tap_ok(skel->bss->reflected == (__u64)sent && !dropped_by_bpf(skel) &&
-	       ps.dropped == 0,
+	       ps.dropped == base_dropped,
 	       "resize: all %llu came back, none lost across the changes (dropped %llu + %llu)",
-	       skel->bss->reflected, dropped_by_bpf(skel), ps.dropped);
-	tap_ok(ps.nr == 1 && !strcmp(ps.name, "one") && count_worker_threads() == 1 &&
+	       skel->bss->reflected, dropped_by_bpf(skel), ps.dropped - base_dropped);
+	tap_ok(ps.nr == 1 && !strcmp(ps.name, "one") && worker_threads() == 1 &&
 	       skel->bss->popped[1] + skel->bss->popped[2] > 0,
 	       "resize: the added workers did work (%llu, %llu); one thread is left",
 	       skel->bss->popped[1], skel->bss->popped[2]);
@@ -433,19 +357,17 @@ static void test_teardown(struct workers *skel, struct bpf_link **link, int prog
 			  long long base_parked)
 {
 	const long parked = 10000, more = 20000, after = 2000;
-	struct pool_stat ps;
-	int depth = 0, i;
+	struct pool ps;
 	pid_t gen;
+	int i;
 
 	skel->bss->hold = 1;
 	tap_eq(send_wait(send_async(parked)), 0, "teardown: sent %ld datagrams", parked);
 	wait_for(&skel->bss->parked, parked);
 	pool_read(&ps);
-	for (i = 0; i < (int)ps.nr; i++)
-		depth += ps.w[i].depth;
-	tap_ok(skel->bss->parked == (__u64)parked && depth == parked &&
+	tap_ok(skel->bss->parked == (__u64)parked && ps.depth == parked &&
 	       sysctl_read(PARKED) - base_parked == parked,
-	       "teardown: %d coroutines queued on the workers", depth);
+	       "teardown: %ld coroutines queued on the workers", ps.depth);
 
 	/* Detach while a sender runs, then send more with no pool. */
 	gen = send_async(more);
@@ -456,16 +378,17 @@ static void test_teardown(struct workers *skel, struct bpf_link **link, int prog
 	       more, after);
 	for (i = 0; i < 500; i++) {
 		pool_read(&ps);
-		if (ps.dropped + dropped_by_bpf(skel) >= (__u64)(parked + more + after))
+		if (ps.dropped - base_dropped + dropped_by_bpf(skel) >=
+		    (__u64)(parked + more + after))
 			break;
 		usleep(20000);
 	}
-	tap_ok(ps.nr == 0 && count_worker_threads() == 0,
+	tap_ok(ps.nr == 0 && worker_threads() == 0,
 	       "teardown: the pool and its threads are gone");
 	tap_ok(skel->bss->reflected == 0 && dropped_by_bpf(skel) >= (__u64)after &&
-	       ps.dropped + dropped_by_bpf(skel) == (__u64)(parked + more + after),
+	       ps.dropped - base_dropped + dropped_by_bpf(skel) == (__u64)(parked + more + after),
 	       "teardown: every datagram accounted for: %llu destroyed with the queues + %llu refused without a pool = %ld sent",
-	       ps.dropped, dropped_by_bpf(skel), parked + more + after);
+	       ps.dropped - base_dropped, dropped_by_bpf(skel), parked + more + after);
 	tap_ok(coro_counter(prog_fd, "destroyed") == coro_counter(prog_fd, "created") &&
 	       sysctl_read(PARKED) == base_parked,
 	       "teardown: coroutines created %lld, destroyed %lld; none parked",
@@ -500,7 +423,7 @@ static long long now_ms(void)
 static void test_wake(struct workers *skel, long long base_parked)
 {
 	long long t0, waited = -1;
-	struct pool_stat a, b;
+	struct pool a, b;
 	int i;
 
 	skel->bss->stash_in_slot = 1;
@@ -622,14 +545,11 @@ static int burst_from_peer(struct workers *skel, int ifindex, long n)
  */
 static int burst_keep_dispatched(int prog_fd)
 {
-	int lo, err;
+	int err;
 
 	if (enter_ns(ns_peer))
 		return -1;
-	lo = if_nametoindex("lo");
-	err = !lo || (prog_fd >= 0 ?
-		      bpf_xdp_attach(lo, prog_fd, XDP_FLAGS_SKB_MODE, NULL) :
-		      bpf_xdp_detach(lo, XDP_FLAGS_SKB_MODE, NULL));
+	err = xdp_keep_dispatched(prog_fd);
 	if (enter_ns(ns_evos))
 		err = -1;
 	return err;
@@ -653,7 +573,7 @@ static char thread_state(int pid)
 /* Wait until worker 0 resumed @resumed in all and sleeps, up to 2 s. */
 static bool wait_asleep(unsigned long long resumed)
 {
-	struct pool_stat ps;
+	struct pool ps;
 	int i;
 
 	for (i = 0; i < 200; i++) {
@@ -694,7 +614,7 @@ static void test_burst(struct workers *skel, int prog_fd, int peer_ifindex)
 {
 	const long sent = 2048, paced = PACED_BULKS * BURST_BULK;
 	unsigned long long resumed, wakeups, flushes;
-	struct pool_stat a, b;
+	struct pool a, b;
 	bool asleep = true;
 	int err, i;
 
@@ -744,26 +664,12 @@ static void test_burst(struct workers *skel, int prog_fd, int peer_ifindex)
 	burst_keep_dispatched(-1);
 }
 
-/* Worker threads once there are @n of them, or after 1 s. */
-static int wait_threads(int n)
-{
-	int i, got = -1;
-
-	for (i = 0; i < 100; i++) {
-		got = count_worker_threads();
-		if (got == n)
-			break;
-		usleep(10000);
-	}
-	return got;
-}
-
 /* At most 256 coroutines per call of run: batch 257 is refused. */
 static void test_batch_limit(void)
 {
 	struct bpf_link *link = NULL;
 	struct workers *skel;
-	struct pool_stat ps;
+	struct pool ps;
 	int err = -1;
 
 	skel = workers__open();
@@ -775,7 +681,7 @@ static void test_batch_limit(void)
 		}
 	}
 	pool_read(&ps);
-	tap_ok(skel && !link && err == -E2BIG && ps.nr == 0 && count_worker_threads() == 0,
+	tap_ok(skel && !link && err == -E2BIG && ps.nr == 0 && worker_threads() == 0,
 	       "register: a pool with batch 257 is refused: %d (-E2BIG is %d); no pool, no thread",
 	       err, -E2BIG);
 	bpf_link__destroy(link);
@@ -790,7 +696,7 @@ static void test_batch_limit(void)
 	}
 	pool_read(&ps);
 	tap_ok(link && !strcmp(ps.name, "lone") && ps.nr == 1 && ps.batch == 256 &&
-	       wait_threads(1) == 1,
+	       wait_worker_threads(1, 1000) == 1,
 	       "register: a pool with batch 256 is registered (pool '%s', batch %u, %u workers)",
 	       ps.name, ps.batch, ps.nr);
 	bpf_link__destroy(link);
@@ -855,7 +761,7 @@ static void test_register(void)
 		{ .map = "three", .nr = 3, .cpu = 1 },
 	};
 	int round, i, threads, left, gone_ok = 1;
-	struct pool_stat ps;
+	struct pool ps;
 
 	for (round = 1; round <= REGISTER_ROUNDS; round++) {
 		int ready[2], go[2], release[2], ok;
@@ -896,7 +802,7 @@ static void test_register(void)
 			win = &c[0];
 		else if (!c[1].err && c[0].err == EBUSY)
 			win = &c[1];
-		threads = wait_threads(win ? (int)win->nr : -1);
+		threads = wait_worker_threads(win ? (int)win->nr : -1, 1000);
 		pool_read(&ps);
 		ok = win && !strcmp(ps.name, win->map) && ps.nr == win->nr &&
 		     threads == (int)win->nr;
@@ -916,7 +822,7 @@ static void test_register(void)
 			close(c[i].res[0]);
 		}
 		close(ready[0]);
-		left = wait_threads(0);
+		left = wait_worker_threads(0, 1000);
 		pool_read(&ps);
 		if (left || ps.nr)
 			gone_ok = 0;
@@ -975,7 +881,7 @@ int main(int argc, char **argv)
 	tap_plan(plan);
 	base_parked = sysctl_read(PARKED);
 	{
-		struct pool_stat ps;
+		struct pool ps;
 
 		pool_read(&ps);
 		base_dropped = ps.dropped;
@@ -1037,9 +943,9 @@ int main(int argc, char **argv)
 	bpf_link__destroy(link);
 	workers__destroy(skel);
 	for (i = 0; i < 300 && (sysctl_read(PARKED) != base_parked ||
-				count_worker_threads()); i++)
+				worker_threads()); i++)
 		usleep(20000);
-	tap_ok(sysctl_read(PARKED) == base_parked && count_worker_threads() == 0,
+	tap_ok(sysctl_read(PARKED) == base_parked && worker_threads() == 0,
 	       "%s: after detach no coroutine is parked and no worker thread is left", mode);
 	for (i = 0; i < 40 && !mem_ok; i++) {
 		usleep(250000);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Coroutine handles in array map slots, for the EvOS test and benchmark
- * programs: the slot type, a queue_fn body that stashes a handle in a
- * slot, releasing whatever was there, and taking a handle out of a slot.
+ * programs: the slot type, the maps of slots, a queue_fn body that stashes
+ * a handle in a slot, releasing whatever was there, and taking a handle out
+ * of a slot.
  */
 #ifndef __CORO_SLOTS_H
 #define __CORO_SLOTS_H
@@ -10,6 +11,32 @@
 struct slot {
 	struct bpf_coro __kptr *h;
 };
+
+/* The definition of an array map of @n slots. */
+#define __CORO_SLOTS(n)						\
+	{							\
+		__uint(type, BPF_MAP_TYPE_ARRAY);		\
+		__uint(max_entries, n);				\
+		__type(key, __u32);				\
+		__type(value, struct slot);			\
+	}
+
+/* "slots": an array map of @n slots. */
+#define CORO_SLOTS(n)	struct __CORO_SLOTS(n) slots SEC(".maps")
+
+/*
+ * "outer": an array of one map, an array of @n slots like "slots" (struct
+ * inner_slots), which user space makes, puts at index 0 and frees
+ * (inner_map_create() in testlib.c).
+ */
+#define CORO_INNER_SLOTS(n)						\
+	struct inner_slots __CORO_SLOTS(n);				\
+	struct {							\
+		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);		\
+		__uint(max_entries, 1);					\
+		__type(key, __u32);					\
+		__array(values, struct inner_slots);			\
+	} outer SEC(".maps")
 
 /* Stash @h in slot @key of @map; returns 1 if the slot was taken. */
 static __always_inline int coro_slot_stash(void *map, struct bpf_coro *h, __u32 key)

@@ -17,12 +17,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define NR_WORDS 57	/* with the other locals, 464 bytes: the most that
 			 * leaves room for the 48 bytes of an await point */
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NR_SLOTS);
-	__type(key, __u32);
-	__type(value, struct slot);
-} slots SEC(".maps");
+CORO_SLOTS(NR_SLOTS);
 
 struct run_args {
 	__u64 tag;	/* copied into the coroutine with ctx */

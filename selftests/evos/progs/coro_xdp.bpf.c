@@ -37,12 +37,7 @@ enum stash { STASH_ARRAY, STASH_HASH, STASH_INNER, STASH_LIST, STASH_RBTREE,
 /* What the resumed run returns (bss, may change between runs). */
 enum verdict { V_PASS, V_DROP, V_TX, V_DEVMAP, V_CPUMAP, V_XSK };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NR_SLOTS);
-	__type(key, __u32);
-	__type(value, struct slot);
-} slots SEC(".maps");
+CORO_SLOTS(NR_SLOTS);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -58,20 +53,7 @@ struct {
 	__type(value, struct slot);
 } lslots SEC(".maps");
 
-struct inner_slots {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NR_SLOTS);
-	__type(key, __u32);
-	__type(value, struct slot);
-};
-
-/* User space puts an inner map at index 0, and later frees it. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__array(values, struct inner_slots);
-} outer SEC(".maps");
+CORO_INNER_SLOTS(NR_SLOTS);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP);
@@ -226,22 +208,6 @@ static int park(struct bpf_coro *h, __u64 cookie)
 	return 0;
 }
 
-static __always_inline struct pkt_payload *payload_of(struct xdp_md *ctx,
-						       __u16 *sport)
-{
-	void *data_end = (void *)(long)ctx->data_end;
-	struct udphdr *udp = evos_parse_udp4(ctx);
-	struct pkt_payload *p;
-
-	if (!udp || udp->dest != bpf_htons(port))
-		return NULL;
-	p = (void *)(udp + 1);
-	if ((void *)(p + 1) > data_end)
-		return NULL;
-	*sport = udp->source;
-	return p;
-}
-
 SEC("xdp")
 int xdp_await(struct xdp_md *ctx)
 {
@@ -250,7 +216,7 @@ int xdp_await(struct xdp_md *ctx)
 	__u64 seq;
 	__u32 cpu, slot;
 
-	p = payload_of(ctx, &sport);
+	p = pkt_payload_xdp(ctx, port, &sport);
 	if (!p)
 		return XDP_PASS;
 	seq = p->seq;
@@ -264,7 +230,7 @@ int xdp_await(struct xdp_md *ctx)
 
 	/* Resumed: packet pointers must be derived again from ctx. */
 	resumed_slot = slot;
-	p = payload_of(ctx, &sport2);
+	p = pkt_payload_xdp(ctx, port, &sport2);
 	if (p && p->seq == seq && sport2 == sport)
 		__sync_fetch_and_add(&locals_ok, 1);
 	else

@@ -43,12 +43,7 @@ static long spin(__u64 i, void *data)
 		AWAIT(ctx, slot); AWAIT(ctx, slot);			\
 	} while (0)
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NR_SLOTS);
-	__type(key, __u32);
-	__type(value, struct slot);
-} slots SEC(".maps");
+CORO_SLOTS(NR_SLOTS);
 
 __u32 next_slot;
 __u64 published, await_failed, completed;

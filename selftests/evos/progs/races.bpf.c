@@ -47,27 +47,10 @@ char LICENSE[] SEC("license") = "GPL";
 /* What own_pass does with a handle. */
 enum op { OP_RESUME, OP_RELEASE, OP_TRASH, NR_OPS };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NR_SLOTS);
-	__type(key, __u32);
-	__type(value, struct slot);
-} slots SEC(".maps");
-
-struct inner_slots {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NR_SLOTS);
-	__type(key, __u32);
-	__type(value, struct slot);
-};
+CORO_SLOTS(NR_SLOTS);
 
 /* With use_inner, the slots are the map at index 0, which the test frees. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__array(values, struct inner_slots);
-} outer SEC(".maps");
+CORO_INNER_SLOTS(NR_SLOTS);
 
 /* own_pass deletes handles from here: the destructor destroys them. */
 struct {
@@ -294,15 +277,10 @@ static int to_worker(struct bpf_coro *h, __u64 worker)
 SEC("xdp")
 int xdp_push(struct xdp_md *ctx)
 {
-	void *data_end = (void *)(long)ctx->data_end;
-	struct udphdr *udp = evos_parse_udp4(ctx);
-	struct pkt_payload *p;
+	struct pkt_payload *p = pkt_payload_xdp(ctx, port, NULL);
 	__u32 nr;
 
-	if (!udp || udp->dest != bpf_htons(port))
-		return XDP_PASS;
-	p = (void *)(udp + 1);
-	if ((void *)(p + 1) > data_end)
+	if (!p)
 		return XDP_PASS;
 	__sync_fetch_and_add(&w_seen, 1);
 	nr = bpf_evos_nr_workers();
@@ -342,43 +320,20 @@ int BPF_PROG(run, struct evos_worker *w)
 	return n;
 }
 
+/* A pool of @nr workers on the CPUs of @cpumask, paced by run. */
+#define PACED_POOL(pool, nr, cpumask)					\
+	SEC(".struct_ops.link")						\
+	struct evos_worker_ops pool = {					\
+		.run = (void *)run,					\
+		.nr_workers = nr,					\
+		.batch = 256,						\
+		.idle_timeout_ms = PACE_MS,				\
+		.cpus = cpumask,					\
+		.name = #pool,						\
+	}
+
 /* First of the object's pools, so that "evosctl workers start" takes it. */
-SEC(".struct_ops.link")
-struct evos_worker_ops paced = {
-	.run = (void *)run,
-	.nr_workers = 2,
-	.batch = 256,
-	.idle_timeout_ms = PACE_MS,
-	.cpus = 0x3,
-	.name = "paced",
-};
-
-SEC(".struct_ops.link")
-struct evos_worker_ops p1 = {
-	.run = (void *)run,
-	.nr_workers = 1,
-	.batch = 256,
-	.idle_timeout_ms = PACE_MS,
-	.cpus = 0x1,
-	.name = "p1",
-};
-
-SEC(".struct_ops.link")
-struct evos_worker_ops p2 = {
-	.run = (void *)run,
-	.nr_workers = 2,
-	.batch = 256,
-	.idle_timeout_ms = PACE_MS,
-	.cpus = 0x3,
-	.name = "p2",
-};
-
-SEC(".struct_ops.link")
-struct evos_worker_ops p3 = {
-	.run = (void *)run,
-	.nr_workers = 3,
-	.batch = 256,
-	.idle_timeout_ms = PACE_MS,
-	.cpus = 0x3,
-	.name = "p3",
-};
+PACED_POOL(paced, 2, 0x3);
+PACED_POOL(p1, 1, 0x1);
+PACED_POOL(p2, 2, 0x3);
+PACED_POOL(p3, 3, 0x3);

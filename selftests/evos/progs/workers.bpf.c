@@ -212,17 +212,12 @@ static int to_rbtree(struct bpf_coro *h, __u64 worker)
 SEC("xdp")
 int xdp_to_worker(struct xdp_md *ctx)
 {
-	void *data_end = (void *)(long)ctx->data_end;
-	struct udphdr *udp = evos_parse_udp4(ctx);
-	struct pkt_payload *p;
+	struct pkt_payload *p = pkt_payload_xdp(ctx, port, NULL);
 	__u32 flow, nr, cpu, seen;
 	__u64 arrived;
 	long err;
 
-	if (!udp || udp->dest != bpf_htons(port))
-		return XDP_PASS;
-	p = (void *)(udp + 1);
-	if ((void *)(p + 1) > data_end)
+	if (!p)
 		return XDP_PASS;
 	flow = p->flow % NR_FLOWS;
 	if (push_from_slot)

@@ -18,12 +18,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define NR_SLOTS 4096
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NR_SLOTS);
-	__type(key, __u32);
-	__type(value, struct slot);
-} slots SEC(".maps");
+CORO_SLOTS(NR_SLOTS);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
@@ -45,14 +40,10 @@ static int stash(struct bpf_coro *h, __u64 key)
 SEC("xdp")
 int xdp_mixed(struct xdp_md *ctx)
 {
-	struct udphdr *udp = evos_parse_udp4(ctx);
-	struct pkt_payload *p;
+	struct pkt_payload *p = pkt_payload_xdp(ctx, 9000, NULL);
 	__u64 seq;
 
-	if (!udp || udp->dest != bpf_htons(9000))
-		return XDP_PASS;
-	p = (void *)(udp + 1);
-	if ((void *)(p + 1) > (void *)(long)ctx->data_end)
+	if (!p)
 		return XDP_PASS;
 	seq = p->seq;
 	if (seq & 1) {

@@ -58,6 +58,13 @@ static void touch(struct gen *g, int off)
 		g->max_stack = -off;
 }
 
+/* @reg = fp + @off */
+static void emit_fp_ptr(struct gen *g, int reg, int off)
+{
+	E(BPF_MOV64_REG(reg, BPF_REG_10));
+	E(BPF_ALU64_IMM(BPF_ADD, reg, off));
+}
+
 bool sleepable(struct gen *g)
 {
 	return g->p->sleepable;
@@ -117,6 +124,18 @@ static void emit_sel_bit(struct gen *g, int bit)
 	emit_ld_value(g, BPF_REG_1, M_ARR, ARR_SEL);
 	E(BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_1, 0));
 	E(BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 1 << bit));
+}
+
+/* bpf_throw(0) if bit @bit of the selector is set. */
+static void emit_throw_if(struct gen *g, int bit)
+{
+	int l = as_label(&g->a);
+
+	emit_sel_bit(g, bit);
+	as_jmp(&g->a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), l);
+	E(BPF_MOV64_IMM(BPF_REG_1, 0));
+	as_kfunc(&g->a, g->env->kfunc[K_THROW]);
+	as_place(&g->a, l);
 }
 
 static void emit_store_loc(struct gen *g, int loc, int src)
@@ -200,6 +219,21 @@ int any_seg(struct gen *g)
 /* --- context reads -------------------------------------------------------- */
 
 /*
+ * R2 = packet (or metadata, @meta) start of the XDP ctx in @base, checked
+ * to have @len bytes before R3 (data or data_end); jumps to @skip if not.
+ */
+static void emit_pkt_check(struct gen *g, int base, bool meta, int len, int skip)
+{
+	E(BPF_LDX_MEM(BPF_W, BPF_REG_2, base, meta ? offsetof(struct xdp_md, data_meta) :
+					offsetof(struct xdp_md, data)));
+	E(BPF_LDX_MEM(BPF_W, BPF_REG_3, base, meta ? offsetof(struct xdp_md, data) :
+					offsetof(struct xdp_md, data_end)));
+	E(BPF_MOV64_REG(BPF_REG_4, BPF_REG_2));
+	E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, len));
+	as_jmp(&g->a, BPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 0), skip);
+}
+
+/*
  * Read through the ctx in @base: at XDP, packet byte 0 after a bounds
  * check (the packet is derived from ctx again); for SYSCALL, the u64 at
  * offset 0.  Adds what it read to the accumulator.
@@ -219,40 +253,26 @@ static void emit_ctx_read(struct gen *g, int base)
 		return;
 	}
 	skip = as_label(&g->a);
-	E(BPF_LDX_MEM(BPF_W, BPF_REG_2, base, offsetof(struct xdp_md, data)));
-	E(BPF_LDX_MEM(BPF_W, BPF_REG_3, base, offsetof(struct xdp_md, data_end)));
-	E(BPF_MOV64_REG(BPF_REG_4, BPF_REG_2));
-	E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 1));
-	as_jmp(&g->a, BPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 0), skip);
+	emit_pkt_check(g, base, false, 1, skip);
 	E(BPF_LDX_MEM(BPF_B, BPF_REG_4, BPF_REG_2, 0));
 	emit_acc(g, BPF_REG_4);
 	as_place(&g->a, skip);
 	trace(g, T_ADD, 0, FZ_PKT_BYTE(g->pkt_shift));
 }
 
-/*
- * R2 = packet (or metadata, @meta) start, checked to have @len bytes
- * before R3 (data or data_end); jumps to @skip if not.
- */
+/* emit_pkt_check() on the program's ctx (through R1). */
 static void emit_pkt_range(struct gen *g, bool meta, int len, int skip)
 {
 	emit_load_loc(g, BPF_REG_1, g->ctx_loc);
-	E(BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_1, meta ? offsetof(struct xdp_md, data_meta) :
-					offsetof(struct xdp_md, data)));
-	E(BPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_1, meta ? offsetof(struct xdp_md, data) :
-					offsetof(struct xdp_md, data_end)));
-	E(BPF_MOV64_REG(BPF_REG_4, BPF_REG_2));
-	E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, len));
-	as_jmp(&g->a, BPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 0), skip);
+	emit_pkt_check(g, BPF_REG_1, meta, len, skip);
 }
 
-/* R0 = lookup of key 0 in map @m. */
-static void emit_lookup(struct gen *g, int m)
+/* R0 = lookup of key @key in map @m. */
+static void emit_lookup(struct gen *g, int m, int key)
 {
-	E(BPF_ST_MEM(BPF_W, BPF_REG_10, -8, 0));
+	E(BPF_ST_MEM(BPF_W, BPF_REG_10, -8, key));
 	touch(g, -8);
-	E(BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-	E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -8));
+	emit_fp_ptr(g, BPF_REG_2, -8);
 	emit_ld_map(g, BPF_REG_1, m);
 	E(BPF_EMIT_CALL(BPF_FUNC_map_lookup_elem));
 }
@@ -270,34 +290,27 @@ static void emit_def_kind(struct gen *g, struct val *v)
 		emit_store_loc(g, v->loc, BPF_REG_2);
 		break;
 	case VK_PKT:
-		emit_load_loc(g, BPF_REG_1, g->ctx_loc);
-		E(BPF_LDX_MEM(BPF_W, BPF_REG_2, BPF_REG_1, offsetof(struct xdp_md, data)));
-		E(BPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_1, offsetof(struct xdp_md, data_end)));
-		E(BPF_MOV64_REG(BPF_REG_4, BPF_REG_2));
-		E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 8));
-		as_jmp(&g->a, BPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 0), g->fail);
+		emit_pkt_range(g, false, 8, g->fail);
 		emit_store_loc(g, v->loc, BPF_REG_2);
 		break;
 	case VK_ARRAY:
 	case VK_HASH:
 	case VK_PCPU:
-		emit_lookup(g, maps[v->kind]);
+		emit_lookup(g, maps[v->kind], 0);
 		as_jmp(&g->a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), g->fail);
 		emit_store_loc(g, v->loc, BPF_REG_0);
 		break;
 	case VK_FP:
 		E(BPF_ST_MEM(BPF_DW, BPF_REG_10, v->fp_off, (int)v->v));
 		touch(g, v->fp_off);
-		E(BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-		E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, v->fp_off));
+		emit_fp_ptr(g, BPF_REG_2, v->fp_off);
 		emit_store_loc(g, v->loc, BPF_REG_2);
 		break;
 	case VK_INNER:
-		emit_lookup(g, M_OUTER);
+		emit_lookup(g, M_OUTER, 0);
 		as_jmp(&g->a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), g->fail);
 		E(BPF_MOV64_REG(BPF_REG_1, BPF_REG_0));
-		E(BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-		E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -8));
+		emit_fp_ptr(g, BPF_REG_2, -8);
 		E(BPF_EMIT_CALL(BPF_FUNC_map_lookup_elem));
 		as_jmp(&g->a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), g->fail);
 		emit_store_loc(g, v->loc, BPF_REG_0);
@@ -391,8 +404,7 @@ static void emit_use(struct gen *g, struct val *v)
 		l = as_label(&g->a);
 		emit_load_loc(g, BPF_REG_1, v->loc);
 		E(BPF_ST_MEM(BPF_W, BPF_REG_10, -8, 0));
-		E(BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-		E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -8));
+		emit_fp_ptr(g, BPF_REG_2, -8);
 		E(BPF_EMIT_CALL(BPF_FUNC_map_lookup_elem));
 		as_jmp(&g->a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), l);
 		E(BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_0, 0));
@@ -424,7 +436,7 @@ static void emit_use(struct gen *g, struct val *v)
 static void emit_held(struct gen *g, int kind, int mode)
 {
 	const int *k = g->env->kfunc;
-	int skip = as_label(&g->a);
+	int skip = as_label(&g->a), release;
 
 	switch (kind) {
 	case H_LOCK:
@@ -433,7 +445,7 @@ static void emit_held(struct gen *g, int kind, int mode)
 			E(BPF_EMIT_CALL(BPF_FUNC_spin_unlock));
 			break;
 		}
-		emit_lookup(g, M_LOCKS);
+		emit_lookup(g, M_LOCKS, 0);
 		as_jmp(&g->a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0),
 		       mode == HELD_BEFORE ? skip : g->fail);
 		E(BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, LOCK_SPILL));
@@ -455,61 +467,43 @@ static void emit_held(struct gen *g, int kind, int mode)
 	case H_ITER:
 		touch(g, ITER_OFF);
 		if (mode != HELD_RELEASE) {
-			E(BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-			E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, ITER_OFF));
+			emit_fp_ptr(g, BPF_REG_1, ITER_OFF);
 			E(BPF_MOV64_IMM(BPF_REG_2, 0));
 			E(BPF_MOV64_IMM(BPF_REG_3, 4));
 			as_kfunc(&g->a, k[K_ITER_NEW]);
 		}
 		if (mode == HELD_BEFORE) {
-			E(BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-			E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, ITER_OFF));
+			emit_fp_ptr(g, BPF_REG_1, ITER_OFF);
 			as_kfunc(&g->a, k[K_ITER_NEXT]);
 		}
 		if (mode != HELD_ACQUIRE) {
-			E(BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-			E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, ITER_OFF));
+			emit_fp_ptr(g, BPF_REG_1, ITER_OFF);
 			as_kfunc(&g->a, k[K_ITER_DESTROY]);
 		}
 		break;
 	case H_REF:
-		if (mode == HELD_RELEASE) {
-			E(BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, REF_SPILL));
-			as_kfunc(&g->a, k[K_CPUMASK_RELEASE]);
-			break;
-		}
-		as_kfunc(&g->a, k[K_CPUMASK_CREATE]);
-		as_jmp(&g->a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0),
-		       mode == HELD_BEFORE ? skip : g->fail);
-		if (mode == HELD_BEFORE) {
-			E(BPF_MOV64_REG(BPF_REG_1, BPF_REG_0));
-			as_kfunc(&g->a, k[K_CPUMASK_RELEASE]);
-		} else {
-			E(BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, REF_SPILL));
-			touch(g, REF_SPILL);
-		}
-		break;
 	case H_HANDLE:
+		/* a cpumask, or the coroutine handle taken out of slot 3 */
+		release = k[kind == H_REF ? K_CPUMASK_RELEASE : K_RELEASE];
 		if (mode == HELD_RELEASE) {
 			E(BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, REF_SPILL));
-			as_kfunc(&g->a, k[K_RELEASE]);
+			as_kfunc(&g->a, release);
 			break;
 		}
-		E(BPF_ST_MEM(BPF_W, BPF_REG_10, -8, 3));
-		touch(g, -8);
-		E(BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-		E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -8));
-		emit_ld_map(g, BPF_REG_1, M_SLOTS);
-		E(BPF_EMIT_CALL(BPF_FUNC_map_lookup_elem));
-		as_jmp(&g->a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), skip);
-		E(BPF_MOV64_REG(BPF_REG_1, BPF_REG_0));
-		E(BPF_MOV64_IMM(BPF_REG_2, 0));
-		E(BPF_EMIT_CALL(BPF_FUNC_kptr_xchg));
+		if (kind == H_REF) {
+			as_kfunc(&g->a, k[K_CPUMASK_CREATE]);
+		} else {
+			emit_lookup(g, M_SLOTS, 3);
+			as_jmp(&g->a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), skip);
+			E(BPF_MOV64_REG(BPF_REG_1, BPF_REG_0));
+			E(BPF_MOV64_IMM(BPF_REG_2, 0));
+			E(BPF_EMIT_CALL(BPF_FUNC_kptr_xchg));
+		}
 		as_jmp(&g->a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0),
 		       mode == HELD_BEFORE ? skip : g->fail);
 		if (mode == HELD_BEFORE) {
 			E(BPF_MOV64_REG(BPF_REG_1, BPF_REG_0));
-			as_kfunc(&g->a, k[K_RELEASE]);
+			as_kfunc(&g->a, release);
 		} else {
 			E(BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, REF_SPILL));
 			touch(g, REF_SPILL);
@@ -521,13 +515,11 @@ static void emit_held(struct gen *g, int kind, int mode)
 			emit_ld_map(g, BPF_REG_1, M_RINGBUF);
 			E(BPF_MOV64_IMM(BPF_REG_2, 8));
 			E(BPF_MOV64_IMM(BPF_REG_3, 0));
-			E(BPF_MOV64_REG(BPF_REG_4, BPF_REG_10));
-			E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, RB_OFF));
+			emit_fp_ptr(g, BPF_REG_4, RB_OFF);
 			E(BPF_EMIT_CALL(BPF_FUNC_ringbuf_reserve_dynptr));
 		}
 		if (mode != HELD_ACQUIRE) {
-			E(BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-			E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, RB_OFF));
+			emit_fp_ptr(g, BPF_REG_1, RB_OFF);
 			E(BPF_MOV64_IMM(BPF_REG_2, 0));
 			E(BPF_EMIT_CALL(BPF_FUNC_ringbuf_discard_dynptr));
 		}
@@ -540,13 +532,18 @@ static void emit_held(struct gen *g, int kind, int mode)
 
 /* --- items ---------------------------------------------------------------- */
 
-static void emit_sleep_helper(struct gen *g)
+/* R1-R3 of a copy of 8 bytes from user address 0 to COPY_BUF */
+static void emit_copy_args(struct gen *g)
 {
-	E(BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-	E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, COPY_BUF));
+	emit_fp_ptr(g, BPF_REG_1, COPY_BUF);
 	touch(g, COPY_BUF);
 	E(BPF_MOV64_IMM(BPF_REG_2, 8));
 	E(BPF_MOV64_IMM(BPF_REG_3, 0));
+}
+
+static void emit_sleep_helper(struct gen *g)
+{
+	emit_copy_args(g);
 	E(BPF_EMIT_CALL(BPF_FUNC_copy_from_user));
 	if (after_await(g))
 		expect(g, P_VERIFY, R_SLEEP_HELPER);
@@ -572,7 +569,8 @@ static void emit_item(struct gen *g, struct item *it)
 	case I_HLOOK:
 	case I_PLOOK:
 		l1 = as_label(&g->a);
-		emit_lookup(g, it->kind == I_ALOOK ? M_ARR : it->kind == I_HLOOK ? M_HASH : M_PCPU);
+		emit_lookup(g, it->kind == I_ALOOK ? M_ARR : it->kind == I_HLOOK ? M_HASH : M_PCPU,
+			    0);
 		as_jmp(&g->a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), l1);
 		E(BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_0, it->kind == I_ALOOK ? ARR_VAL : 0));
 		emit_acc(g, BPF_REG_3);
@@ -620,11 +618,7 @@ static void emit_item(struct gen *g, struct item *it)
 		emit_sleep_helper(g);
 		break;
 	case I_SLEEP_KFUNC:
-		E(BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-		E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, COPY_BUF));
-		touch(g, COPY_BUF);
-		E(BPF_MOV64_IMM(BPF_REG_2, 8));
-		E(BPF_MOV64_IMM(BPF_REG_3, 0));
+		emit_copy_args(g);
 		E(BPF_MOV64_IMM(BPF_REG_4, 0));
 		as_kfunc(&g->a, g->env->kfunc[K_COPY_STR]);
 		if (!sleepable(g))
@@ -642,12 +636,7 @@ static void emit_item(struct gen *g, struct item *it)
 			expect(g, P_VERIFY, R_GLOBAL_FN);
 		break;
 	case I_THROW:
-		l1 = as_label(&g->a);
-		emit_sel_bit(g, it->a);
-		as_jmp(&g->a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), l1);
-		E(BPF_MOV64_IMM(BPF_REG_1, 0));
-		as_kfunc(&g->a, g->env->kfunc[K_THROW]);
-		as_place(&g->a, l1);
+		emit_throw_if(g, it->a);
 		trace(g, T_THROW, it->a, 0);
 		if (sleepable(g) && after_await(g))
 			expect(g, P_VERIFY, R_THROW);
@@ -659,19 +648,16 @@ static void emit_item(struct gen *g, struct item *it)
 		emit_ld_value(g, BPF_REG_1, M_ARR, ARR_DYN);
 		E(BPF_MOV64_IMM(BPF_REG_2, 8));
 		E(BPF_MOV64_IMM(BPF_REG_3, 0));
-		E(BPF_MOV64_REG(BPF_REG_4, BPF_REG_10));
-		E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, DYN_OFF));
+		emit_fp_ptr(g, BPF_REG_4, DYN_OFF);
 		touch(g, DYN_OFF);
 		E(BPF_EMIT_CALL(BPF_FUNC_dynptr_from_mem));
 		g->dyn_new_seg = g->cur_seg;
 		break;
 	case I_DYN_READ:
-		E(BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-		E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, DYN_BUF));
+		emit_fp_ptr(g, BPF_REG_1, DYN_BUF);
 		touch(g, DYN_BUF);
 		E(BPF_MOV64_IMM(BPF_REG_2, 8));
-		E(BPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
-		E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, DYN_OFF));
+		emit_fp_ptr(g, BPF_REG_3, DYN_OFF);
 		E(BPF_MOV64_IMM(BPF_REG_4, 0));
 		E(BPF_MOV64_IMM(BPF_REG_5, 0));
 		E(BPF_EMIT_CALL(BPF_FUNC_dynptr_read));
@@ -796,8 +782,7 @@ static void emit_await_call(struct gen *g, int group, int cookie, bool check)
 			E(BPF_MOV64_IMM(BPF_REG_1, 0));
 			break;
 		default:
-			E(BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-			E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -8));
+			emit_fp_ptr(g, BPF_REG_1, -8);
 			break;
 		}
 		expect(g, P_VERIFY, R_ARG0);
@@ -915,8 +900,7 @@ static void emit_stash(struct gen *g)
 	int have = as_label(&g->a), out = as_label(&g->a);
 
 	E(BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_7, -4));
-	E(BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-	E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -4));
+	emit_fp_ptr(g, BPF_REG_2, -4);
 	emit_ld_map(g, BPF_REG_1, M_SLOTS);
 	E(BPF_EMIT_CALL(BPF_FUNC_map_lookup_elem));
 	as_jmp(&g->a, BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0), have);
@@ -954,8 +938,7 @@ static void emit_queue_fn(struct gen *g)
 	case Q_PLAIN:
 		l = as_label(&g->a);
 		E(BPF_ST_MEM(BPF_W, BPF_REG_10, -4, 0));
-		E(BPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
-		E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -4));
+		emit_fp_ptr(g, BPF_REG_2, -4);
 		emit_ld_map(g, BPF_REG_1, M_SLOTS);
 		E(BPF_EMIT_CALL(BPF_FUNC_map_lookup_elem));
 		as_jmp(&g->a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0), l);
@@ -1018,8 +1001,6 @@ static void emit_queue_fn(struct gen *g)
 
 static void emit_subprogs(struct gen *g)
 {
-	int l;
-
 	g->in_main = false;
 	emit_queue_fn(g);
 	/* only the functions something calls or refers to */
@@ -1047,20 +1028,14 @@ static void emit_subprogs(struct gen *g)
 			E(BPF_MOV64_IMM(BPF_REG_0, 6));
 			break;
 		case ST_SLEEP:
-			E(BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-			E(BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -8));
+			emit_fp_ptr(g, BPF_REG_1, -8);
 			E(BPF_MOV64_IMM(BPF_REG_2, 8));
 			E(BPF_MOV64_IMM(BPF_REG_3, 0));
 			E(BPF_EMIT_CALL(BPF_FUNC_copy_from_user));
 			E(BPF_MOV64_IMM(BPF_REG_0, 6));
 			break;
 		case ST_THROW:
-			l = as_label(&g->a);
-			emit_sel_bit(g, g->static_bit);
-			as_jmp(&g->a, BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 0), l);
-			E(BPF_MOV64_IMM(BPF_REG_1, 0));
-			as_kfunc(&g->a, g->env->kfunc[K_THROW]);
-			as_place(&g->a, l);
+			emit_throw_if(g, g->static_bit);
 			E(BPF_MOV64_IMM(BPF_REG_0, 6));
 			break;
 		case ST_AWAIT:

@@ -361,14 +361,19 @@ static void overwrite_slots(const struct fz_env *env, struct fz_stats *st)
 /* Wait up to 2 s for a sysctl to come back to @want (deferred frees). */
 static long long settle(const char *path, long long want)
 {
-	long long v = sysctl_read(path);
-	int i;
+	return wait_sysctl(path, want, 2000);
+}
 
-	for (i = 0; i < 200 && v != want; i++) {
-		usleep(10000);
-		v = sysctl_read(path);
-	}
-	return v;
+/* kernel.bpf_coro_handles and bpf_coro_parked back at @handles and @parked @when. */
+static void check_settled(struct check *c, const char *when, long long handles,
+			  long long parked)
+{
+	if (settle(HANDLES, handles) != handles)
+		finding(c, "kernel.bpf_coro_handles %lld %s, was %lld", sysctl_read(HANDLES), when,
+			handles);
+	if (settle(PARKED, parked) != parked)
+		finding(c, "kernel.bpf_coro_parked %lld %s, was %lld", sysctl_read(PARKED), when,
+			parked);
 }
 
 static void one_run(struct check *c, const struct fz_prog *p, int fd,
@@ -384,7 +389,7 @@ static void one_run(struct check *c, const struct fz_prog *p, int fd,
 	int ret = 0, want_ret, err, resumes = 0, releases = 0, want_resumes, want_releases;
 	struct fz_outcome out;
 	bool completed;
-	char how[128];
+	char how[128], when[192];
 
 	snprintf(how, sizeof(how), "selector %#llx, %s%s, %s", (unsigned long long)sel,
 		 xdp ? (live ? "xdp live frames" : "xdp without live frames") : "syscall",
@@ -431,12 +436,8 @@ static void one_run(struct check *c, const struct fz_prog *p, int fd,
 	if (acc != out.acc)
 		finding(c, "accumulator %#llx after the run (%s), want %#llx", (unsigned long long)acc,
 			how, (unsigned long long)out.acc);
-	if (settle(HANDLES, handles) != handles)
-		finding(c, "kernel.bpf_coro_handles %lld after the run (%s), was %lld",
-			sysctl_read(HANDLES), how, handles);
-	if (settle(PARKED, parked) != parked)
-		finding(c, "kernel.bpf_coro_parked %lld after the run (%s), was %lld",
-			sysctl_read(PARKED), how, parked);
+	snprintf(when, sizeof(when), "after the run (%s)", how);
+	check_settled(c, when, handles, parked);
 
 	if (out.awaits) {
 		want->created++;
@@ -461,7 +462,7 @@ static void free_run(struct check *c, const struct fz_prog *p, int fd,
 	__u64 sel = fz_rand(rng);
 	int ret = 0, err, resumes = 0, releases = 0;
 	struct fz_outcome out;
-	char how[96];
+	char how[96], when[160];
 
 	snprintf(how, sizeof(how), "selector %#llx, program freed while parked",
 		 (unsigned long long)sel);
@@ -475,12 +476,8 @@ static void free_run(struct check *c, const struct fz_prog *p, int fd,
 		return;
 	}
 	handle_loop(c, env, rng, st, false, how, &resumes, &releases, &ret, (int)out.ret, true);
-	if (settle(HANDLES, handles) != handles)
-		finding(c, "kernel.bpf_coro_handles %lld after the program was freed (%s), was %lld",
-			sysctl_read(HANDLES), how, handles);
-	if (settle(PARKED, parked) != parked)
-		finding(c, "kernel.bpf_coro_parked %lld after the program was freed (%s), was %lld",
-			sysctl_read(PARKED), how, parked);
+	snprintf(when, sizeof(when), "after the program was freed (%s)", how);
+	check_settled(c, when, handles, parked);
 }
 
 static void run_prog(struct check *c, const struct fz_prog *p, int fd,
@@ -571,21 +568,6 @@ static int load(const struct fz_prog *p, const struct fz_env *env)
 	return fd < 0 ? -errno : fd;
 }
 
-static void print_log_tail(const char *log)
-{
-	size_t len = strlen(log);
-	const char *s = log + (len > 1200 ? len - 1200 : 0), *nl;
-
-	printf("#   verifier log (end):\n");
-	while (*s) {
-		nl = strchr(s, '\n');
-		printf("#     %.*s\n", nl ? (int)(nl - s) : (int)strlen(s), s);
-		if (!nl)
-			break;
-		s = nl + 1;
-	}
-}
-
 int fz_check_prog(struct fz_prog *p, const struct fz_env *env, struct fz_rng *rng,
 		  const struct fz_opts *o, long index, struct fz_stats *st)
 {
@@ -629,19 +611,19 @@ int fz_check_prog(struct fz_prog *p, const struct fz_env *env, struct fz_rng *rn
 			st->unknown_reject++;
 			finding(&c, "rejected (%s) with a message no rule names: \"%s\"",
 				strerror(-fd), line);
-			print_log_tail(log_buf);
+			tap_log_tail(log_buf, 1200);
 		} else {
 			st->by_rule[rule]++;
 			if (!allowed) {
 				st->wrong_reject++;
 				finding(&c, "rejected by \"%s\", but it breaks no rule: \"%s\"",
 					fz_rules[rule].name, line);
-				print_log_tail(log_buf);
+				tap_log_tail(log_buf, 1200);
 			} else if (!(allowed & (1ULL << rule))) {
 				st->wrong_rule++;
 				finding(&c, "rejected by \"%s\", expected %s: \"%s\"",
 					fz_rules[rule].name, want, line);
-				print_log_tail(log_buf);
+				tap_log_tail(log_buf, 1200);
 			}
 		}
 	}

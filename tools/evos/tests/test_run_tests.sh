@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../../../selftests/evos/lib.sh"
 SUMMARY=$EVOS_TOP/tools/evos/tap-summary.awk
 
-tap_plan 9
+tap_plan 10
 
 summary() { awk -f "$SUMMARY" | tail -1; }
 
@@ -43,6 +43,9 @@ out=$(EVOS_SELFTESTS_DIR=$dir "$EVOS_TOP/tools/evos/run-tests" --guest-only 2>/d
 rc=$?
 check_eq "run-tests exits non-zero when a guest test fails" "$rc" 1
 check "the deliberate failure appears in the output" grep -q "^not ok .*deliberate failure" <<< "$out"
-check_eq "a guest panic is a failure of the running test" "$(tail -1 <<< "$out")" "1 passed, 2 failed"
+check_eq "a guest panic is a failure of the running test, and the console check fails" \
+	"$(tail -1 <<< "$out")" "1 passed, 3 failed"
+check "the console check shows the panic" \
+	grep -q "^not ok .*console-serial: kernel report in the console: " <<< "$out"
 
 tap_done
