@@ -747,35 +747,12 @@ static void fault_checks(enum fault f, int prog_fd, int arm_err, long long injec
 		printf("#   arming the injection failed: %s\n", strerror(-arm_err));
 }
 
-static bool mem_back(long long slab0, long long free0, long long *slab1,
-		     long long *free1)
-{
-	const long long free_margin = 1024, slab_margin = 1536;	/* kB */
-	int i;
-
-	/*
-	 * Pages of a destroyed page_pool that were in flight (parked packets)
-	 * are freed by the pool's deferred release work, which runs once a
-	 * second, and freed maps go through RCU and a workqueue: give them a
-	 * few rounds.
-	 */
-	for (i = 0; i < 40; i++) {
-		usleep(250000);
-		drop_caches();
-		*slab1 = meminfo("Slab");
-		*free1 = available_kb();
-		if (*slab1 - slab0 < slab_margin && free0 - *free1 < free_margin)
-			return true;
-	}
-	return false;
-}
-
 int main(int argc, char **argv)
 {
-	long long slab0, free0, slab1 = 0, free1 = 0, parked, handles;
+	long long slab0, free0, parked, handles;
 	long long cg_base = 0, cg_base_sender = 0, memmax = -1, usage0 = -1, injected = -1;
 	int cg_err = 0, arm_err = 0, i;
-	bool mem_ok, memcg, inject;
+	bool memcg, inject;
 	long received = 0, bad = 0, expect_parked, done;
 	int ifindex, sock, prog_fd, attach_fd, inner_fd = -1, peer_ifindex = 0, limit = 0;
 	__u32 xdp_flags = XDP_FLAGS_DRV_MODE;
@@ -1133,10 +1110,7 @@ out:
 	tap_ok(handles == 0,
 	       "%s: kernel.bpf_coro_handles back to its baseline (%+lld): every coroutine object freed",
 	       mode, handles);
-	mem_ok = mem_back(slab0, free0, &slab1, &free1);
-	tap_ok(mem_ok,
-	       "%s: memory back to baseline (slab %+lld kB, available %+lld kB)",
-	       mode, slab1 - slab0, free1 - free0);
+	tap_memory_back(mode, slab0, free0);
 	if (tap_n != sc->tests) {
 		printf("# %s: %d checks made, %d planned\n", mode, tap_n, sc->tests);
 		return 1;

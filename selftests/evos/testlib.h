@@ -19,6 +19,11 @@ extern int tap_n, tap_failed;
 
 void tap_plan(int n);
 bool tap_ok(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A result that was not checked, with the reason; counted as a skip. */
+void tap_skip(const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The running kernel has KASAN, whose quarantine keeps freed memory. */
+bool kernel_has_kasan(void);
 #define tap_eq(got, want, desc, ...)					\
 	({								\
 		long long __g = (long long)(got), __w = (long long)(want); \
@@ -58,6 +63,11 @@ void wait_for(volatile __u64 *v, __u64 want);
 long long meminfo(const char *key);
 long long available_kb(void);
 void drop_caches(void);
+/*
+ * One result: slab and available memory came back near @slab0 and @free0
+ * (taken before the scenario); a skip on a KASAN kernel.
+ */
+void tap_memory_back(const char *what, long long slab0, long long free0);
 
 /* Network namespaces made by lib.sh's veth_pair (/run/netns/NAME). */
 int enter_ns(const char *ns);

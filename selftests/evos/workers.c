@@ -833,14 +833,14 @@ static void test_register(void)
 
 int main(int argc, char **argv)
 {
-	long long base_parked, slab0, free0, slab1 = 0, free1 = 0;
+	long long base_parked, slab0, free0;
 	int ifindex, prog_fd, peer_ifindex = 0, i, plan;
 	struct bpf_link *link = NULL;
 	struct bpf_map *pool;
 	struct workers *skel;
 	const char *mode;
 	__u32 zero = 0;
-	bool mem_ok = false, attach;
+	bool attach;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: workers deliver|stop|list|delay|xsk|resize|teardown|wake|burst|register NS_PEER NS_EVOS\n");
@@ -947,14 +947,6 @@ int main(int argc, char **argv)
 		usleep(20000);
 	tap_ok(sysctl_read(PARKED) == base_parked && worker_threads() == 0,
 	       "%s: after detach no coroutine is parked and no worker thread is left", mode);
-	for (i = 0; i < 40 && !mem_ok; i++) {
-		usleep(250000);
-		drop_caches();
-		slab1 = meminfo("Slab");
-		free1 = available_kb();
-		mem_ok = slab1 - slab0 < 1536 && free0 - free1 < 1024;
-	}
-	tap_ok(mem_ok, "%s: memory back to baseline (slab %+lld kB, available %+lld kB)",
-	       mode, slab1 - slab0, free1 - free0);
+	tap_memory_back(mode, slab0, free0);
 	return tap_exit();
 }
