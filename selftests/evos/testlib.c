@@ -11,7 +11,10 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <linux/if_ether.h>
 #include <linux/if_link.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -376,4 +379,44 @@ int xsk_seen_packet(void *pkt, __u32 len, void *arg)
 	if (pkt_frame_check(pkt, len, xs->seen, xs->count))
 		xs->bad++;
 	return XSK_DONE;
+}
+
+static __u16 ip_csum(const void *p, size_t len)
+{
+	const __u16 *w = p;
+	__u32 sum = 0;
+
+	for (; len > 1; len -= 2)
+		sum += *w++;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
+size_t udp_frame(unsigned char *buf, size_t payload)
+{
+	struct ethhdr *eth = (void *)buf;
+	struct iphdr *ip = (void *)(eth + 1);
+	struct udphdr *udp = (void *)(ip + 1);
+	static const unsigned char a0[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x01 };
+	static const unsigned char b0[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x02 };
+
+	memcpy(eth->h_dest, b0, ETH_ALEN);
+	memcpy(eth->h_source, a0, ETH_ALEN);
+	eth->h_proto = htons(ETH_P_IP);
+	memset(ip, 0, sizeof(*ip));
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->tot_len = htons(sizeof(*ip) + sizeof(*udp) + payload);
+	ip->saddr = htonl(0x0a090001);
+	ip->daddr = htonl(0x0a090002);
+	ip->check = ip_csum(ip, sizeof(*ip));
+	udp->source = htons(20000);
+	udp->dest = htons(9000);
+	udp->len = htons(sizeof(*udp) + payload);
+	udp->check = 0;
+	pkt_payload_fill((void *)(udp + 1), payload, 0, 0);
+	return sizeof(*eth) + sizeof(*ip) + sizeof(*udp) + payload;
 }

@@ -111,6 +111,12 @@ struct xsk_seen {
 
 int xsk_seen_packet(void *pkt, __u32 len, void *arg);
 
+/*
+ * A datagram of the selftests' traffic as a frame from a0 (10.9.0.1:20000)
+ * to b0 (10.9.0.2:9000), flow 0, with @payload bytes; its length.
+ */
+size_t udp_frame(unsigned char *buf, size_t payload);
+
 /* Median of @n values; sorts them. */
 double median(double *v, int n);
 

@@ -462,47 +462,6 @@ static void test_wake(struct workers *skel, long long base_parked)
 #define BURST_BULK	64	/* a NAPI poll's budget, and the test run's batch */
 
 /* Internet checksum of @len bytes (even). */
-static __u16 ip_csum(const void *p, size_t len)
-{
-	const __u16 *w = p;
-	__u32 sum = 0;
-
-	for (; len > 1; len -= 2)
-		sum += *w++;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum;
-}
-
-/* A frame from a0 (10.9.0.1:20000) to b0 (10.9.0.2:9000), flow 0. */
-static size_t burst_frame(unsigned char *buf, size_t payload)
-{
-	struct ethhdr *eth = (void *)buf;
-	struct iphdr *ip = (void *)(eth + 1);
-	struct udphdr *udp = (void *)(ip + 1);
-	static const unsigned char a0[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x01 };
-	static const unsigned char b0[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x02 };
-
-	memcpy(eth->h_dest, b0, ETH_ALEN);
-	memcpy(eth->h_source, a0, ETH_ALEN);
-	eth->h_proto = htons(ETH_P_IP);
-	memset(ip, 0, sizeof(*ip));
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->ttl = 64;
-	ip->protocol = IPPROTO_UDP;
-	ip->tot_len = htons(sizeof(*ip) + sizeof(*udp) + payload);
-	ip->saddr = htonl(0x0a090001);
-	ip->daddr = htonl(0x0a090002);
-	ip->check = ip_csum(ip, sizeof(*ip));
-	udp->source = htons(20000);
-	udp->dest = htons(9000);
-	udp->len = htons(sizeof(*udp) + payload);
-	udp->check = 0;
-	pkt_payload_fill((void *)(udp + 1), payload, 0, 0);
-	return sizeof(*eth) + sizeof(*ip) + sizeof(*udp) + payload;
-}
-
 /*
  * Send @n frames out of a0 (ifindex @ifindex in NS_PEER), from CPU 0:
  * xdp_burst runs under BPF_PROG_TEST_RUN with live frames and returns
@@ -515,7 +474,7 @@ static size_t burst_frame(unsigned char *buf, size_t payload)
 static int burst_from_peer(struct workers *skel, int ifindex, long n)
 {
 	unsigned char pkt[128];
-	size_t len = burst_frame(pkt, 22);
+	size_t len = udp_frame(pkt, 22);
 	struct xdp_md md = { .data_end = len, .ingress_ifindex = ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_size_in = len,
 		    .ctx_in = &md, .ctx_size_in = sizeof(md),
