@@ -42,6 +42,23 @@ static int run(struct bpf_program *prog, __u64 tag, __u32 slot, int *retval)
 	return err;
 }
 
+/* A SYSCALL program with await points cannot be a tail-call target. */
+static void test_tail_call_target(struct coro_syscall *skel)
+{
+	int map = bpf_map__fd(skel->maps.sys_jmp);
+	int awaiting = bpf_program__fd(skel->progs.roundtrip);
+	int plain = bpf_program__fd(skel->progs.resume_slot);
+	__u32 k0 = 0, k1 = 1;
+	int err;
+
+	err = bpf_map_update_elem(map, &k0, &awaiting, 0) ? -errno : 0;
+	tap_ok(err == -EOPNOTSUPP,
+	       "a SYSCALL program with await points cannot be put in a program array (%d, want -EOPNOTSUPP)",
+	       err);
+	err = bpf_map_update_elem(map, &k1, &plain, 0) ? -errno : 0;
+	tap_ok(!err, "a SYSCALL program without await points can (%d)", err);
+}
+
 static bool xlated_has(int prog_fd, const char *what);
 
 #define KPTR_RESTRICT "/proc/sys/kernel/kptr_restrict"
@@ -263,7 +280,7 @@ int main(void)
 	struct coro_syscall *skel;
 	int ret, err, fd;
 
-	tap_plan(33);
+	tap_plan(35);
 	skel = coro_syscall__open_and_load();
 	if (!tap_ok(skel != NULL, "coro_syscall.bpf.o loads"))
 		return 1;
@@ -321,6 +338,7 @@ int main(void)
 	test_nesting(skel);
 	test_may_goto(skel);
 	test_interleave(skel);
+	test_tail_call_target(skel);
 
 	coro_syscall__destroy(skel);
 	return tap_exit();

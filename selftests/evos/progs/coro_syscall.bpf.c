@@ -216,3 +216,17 @@ int may_goto_after_await(struct run_args *args)
 	may_goto_iters = n;
 	return 5;
 }
+
+/*
+ * A program array of SYSCALL programs: one with await points may not be
+ * a tail-call target (the caller's context may be smaller than what it
+ * saves); user space tries to put roundtrip and resume_slot in it.
+ * (Sleepable programs, as libbpf loads these, cannot tail-call; a
+ * non-sleepable SYSCALL program could.)
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u32);
+} sys_jmp SEC(".maps");

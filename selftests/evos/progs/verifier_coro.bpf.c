@@ -846,6 +846,27 @@ int freplace_await(struct xdp_md *ctx)
 	return bpf_coro_await(ctx, stash, 0) < 0 ? XDP_DROP : XDP_PASS;
 }
 
+__noinline int xdp_hook_after_await(struct xdp_md *ctx)
+{
+	return ctx->ingress_ifindex ? XDP_PASS : XDP_DROP;
+}
+
+/* Not a test itself: a target with await points. */
+SEC("xdp") __success
+int freplace_awaiting(struct xdp_md *ctx)
+{
+	if (bpf_coro_await(ctx, stash, 0) < 0)
+		return XDP_DROP;
+	return xdp_hook_after_await(ctx);
+}
+
+SEC("freplace/xdp_hook_after_await") __failure __freplace("freplace_awaiting")
+__msg("freplace of xdp_hook_after_await, in a program with await points: its resumed runs do not enter through an extension; extend a program without bpf_coro_await")
+int freplace_of_awaiting(struct xdp_md *ctx)
+{
+	return XDP_DROP;
+}
+
 SEC("xdp") __success __dev_bound
 int dev_bound_without_await(struct xdp_md *ctx)
 {
