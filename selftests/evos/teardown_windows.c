@@ -160,6 +160,32 @@ static bool window_leave(struct mode *m)
  * live frames gives it: as if b0 received it, from a page_pool of the
  * test run's own, destroyed when the run returns.
  */
+/*
+ * Start @fn(@arg) in a thread, which stops on CPU 0 in window @w; there,
+ * delete xdp_await from "jmp" (its last reference but those of runs in
+ * flight) and see whether it is still alive; then let CPU 0 go on.
+ * Returns whether the window was held and the deletion landed in it;
+ * *@ret is @fn's result.
+ */
+static bool unlink_in_window(struct mode *m, enum window w, void *(*fn)(void *), void *arg,
+			     bool *alive, void **ret)
+{
+	__u32 key = 0;
+	pthread_t t;
+	bool in;
+
+	window_arm(m, w);
+	pthread_create(&t, NULL, fn, arg);
+	in = window_wait(m);
+	if (in) {
+		bpf_map_delete_elem(bpf_map__fd(m->skel->maps.jmp), &key);
+		*alive = prog_alive(m->await_id);
+	}
+	in = window_leave(m) && in;
+	pthread_join(t, ret);
+	return in;
+}
+
 static void *test_run_one(void *arg)
 {
 	struct mode *m = arg;
@@ -296,10 +322,8 @@ static void check_pools_drained(struct mode *m, const char *name)
 static void kill_before_park(void)
 {
 	const char *name = "kill_before_park";
-	bool in, held, gone = false;
+	bool held, alive = true;
 	struct mode m;
-	pthread_t t;
-	__u32 key = 0;
 	void *err;
 
 	if (!tap_ok(mode_start(&m, name), "%s: xdp_entry tail-calls xdp_await", name)) {
@@ -309,19 +333,11 @@ static void kill_before_park(void)
 	drop_await_fd(&m);
 	/* CPU 0 runs a datagram through; it stops after the suspension. */
 	m.skel->bss->watch_pools = 1;
-	window_arm(&m, WINDOW_PARK);
-	pthread_create(&t, NULL, test_run_one, &m);
-	in = window_wait(&m);
-	if (in) {
-		bpf_map_delete_elem(bpf_map__fd(m.skel->maps.jmp), &key);
-		gone = !prog_alive(m.await_id);
-	}
-	held = window_leave(&m);
-	pthread_join(t, &err);
+	held = unlink_in_window(&m, WINDOW_PARK, test_run_one, &m, &alive, &err);
 	m.skel->bss->watch_pools = 0;
-	tap_ok(in && held && gone && !err && !m.skel->bss->await_failed,
+	tap_ok(held && !alive && !err && !m.skel->bss->await_failed,
 	       "%s: xdp_await suspended, then its last reference went before bpf_coro_xdp_park() (window %s, program %s)",
-	       name, in && held ? "held" : "missed", gone ? "freed" : "alive");
+	       name, held ? "held" : "missed", alive ? "alive" : "freed");
 	tap_ok(m.skel->bss->published == 0,
 	       "%s: no handle was published for the dead coroutine (%llu)",
 	       name, (unsigned long long)m.skel->bss->published);
@@ -333,10 +349,8 @@ static void kill_before_park(void)
 static void prog_free_in_resume(void)
 {
 	const char *name = "prog_free_in_resume";
-	bool in, held, alive = false;
+	bool held, alive = false;
 	struct mode m;
-	pthread_t t;
-	__u32 key = 0;
 	void *ret;
 
 	if (!tap_ok(mode_start(&m, name) && park_one(&m),
@@ -346,16 +360,8 @@ static void prog_free_in_resume(void)
 	}
 	drop_await_fd(&m);
 	/* CPU 0 resumes it; the run stops in xdp_await's continuation. */
-	window_arm(&m, WINDOW_RUN);
-	pthread_create(&t, NULL, run_prog, m.skel->progs.resume);
-	in = window_wait(&m);
-	if (in) {
-		bpf_map_delete_elem(bpf_map__fd(m.skel->maps.jmp), &key);
-		alive = prog_alive(m.await_id);
-	}
-	held = window_leave(&m);
-	pthread_join(t, &ret);
-	tap_ok(in && held && !ret,
+	held = unlink_in_window(&m, WINDOW_RUN, run_prog, m.skel->progs.resume, &alive, &ret);
+	tap_ok(held && !ret,
 	       "%s: the last other reference to xdp_await went while a SYSCALL program was running its coroutine",
 	       name);
 	tap_ok(alive, "%s: the resumer held the program during the run", name);

@@ -3,7 +3,7 @@
  * Coroutine handles in array map slots, for the EvOS test and benchmark
  * programs: the slot type, the maps of slots, a queue_fn body that stashes
  * a handle in a slot, releasing whatever was there, and taking a handle out
- * of a slot.
+ * of a slot; and the one-slot program array a test tail-calls through.
  */
 #ifndef __CORO_SLOTS_H
 #define __CORO_SLOTS_H
@@ -65,5 +65,14 @@ static __always_inline struct bpf_coro *coro_slot_take(void *map, __u32 key)
 		return NULL;
 	return bpf_kptr_xchg(&s->h, NULL);
 }
+
+/* @name: a program array of one slot, for the program to tail-call. */
+#define TAIL_CALL_SLOT(name)					\
+	struct {						\
+		__uint(type, BPF_MAP_TYPE_PROG_ARRAY);		\
+		__uint(max_entries, 1);				\
+		__type(key, __u32);				\
+		__type(value, __u32);				\
+	} name SEC(".maps")
 
 #endif /* __CORO_SLOTS_H */

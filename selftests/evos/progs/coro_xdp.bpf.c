@@ -259,12 +259,7 @@ int xdp_await(struct xdp_md *ctx)
 	}
 }
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} jmp SEC(".maps");
+TAIL_CALL_SLOT(jmp);
 
 /*
  * Attached in place of xdp_await when the test unloads xdp_await while
@@ -282,12 +277,7 @@ int xdp_entry(struct xdp_md *ctx)
  * must not let an awaiting XDP program (attach type BPF_XDP) into that
  * array.  Loaded only by the test that tries.
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} cpu_jmp SEC(".maps");
+TAIL_CALL_SLOT(cpu_jmp);
 
 SEC("xdp/cpumap")
 int cpumap_entry(struct xdp_md *ctx)

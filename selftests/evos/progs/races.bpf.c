@@ -60,12 +60,7 @@ struct {
 	__type(value, struct slot);
 } trash SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} jmp SEC(".maps");
+TAIL_CALL_SLOT(jmp);
 
 const volatile __u16 port = 9000;
 /* bpf_loop iterations of work before each await again. */

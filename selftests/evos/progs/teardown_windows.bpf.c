@@ -42,12 +42,7 @@ __s64 resume_ret;
 
 CORO_SLOTS(1);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} jmp SEC(".maps");
+TAIL_CALL_SLOT(jmp);
 
 /*
  * The page_pools created while "watch_pools" is set (a live-frames test
