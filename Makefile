@@ -14,6 +14,8 @@
 #   make env        shell assignments for writing your own EvOS programs
 #   make test-debug the guest suite on the debug kernel (KASAN, lockdep,
 #                   kmemleak, ...), which it builds first
+#   make test-upstream   the pinned tree's BPF selftests on the EvOS kernel
+#                   and on the unpatched base kernel: the same results
 #   make kernel     build only the kernel
 #   make kernel-debug    build only the debug kernel
 #   make kernel-deb Debian packages of the EvOS kernel, in build/deb
@@ -57,7 +59,7 @@ BZIMAGE := $(EVOS_KOBJ)/arch/x86/boot/bzImage
 VMLINUX_H := $(BUILD)/vmlinux.h
 BPF_INC := $(TOP)/bpf/include
 
-.PHONY: all deps kernel kernel-debug kernel-deb test-debug install uninstall tools bpf evosctl selftests test test-host test-guest \
+.PHONY: all deps kernel kernel-debug kernel-deb test-debug test-upstream install uninstall tools bpf evosctl selftests test test-host test-guest \
 	demo bench env checkpatch kernel-patches kernel-reset kernel-status clean FORCE
 
 all: kernel tools bpf evosctl selftests
@@ -177,6 +179,12 @@ test: all
 # kmemleak leak after the suite fails the run.
 test-debug: all kernel-debug
 	$(Q)tools/evos/run-tests --guest-only --debug $(if $(T),--only $(T))
+
+# The pinned tree's BPF selftests on the EvOS kernel and on the base kernel
+# (built from the same configuration, EvOS left out): every test must end
+# the same way on both, or be listed in tools/evos/upstream.known.
+test-upstream: kernel
+	$(Q)tools/evos/test-upstream
 
 demo: all
 	$(Q)tools/evos/vm -- $(TOP)/tools/evos/demo
