@@ -151,7 +151,7 @@ static bool window_leave(struct mode *m)
 	for (int i = 0; i < 10000 && !__atomic_load_n(&bss->window_done, __ATOMIC_SEQ_CST); i++)
 		usleep(1000);
 	bss->armed = WINDOW_NONE;
-	printf("#   window held %.3f s%s\n", bss->window_ns / 1e9, bss->held ? "" : ", until its budget ran out");
+	printf("#   window held %.3f s%s\n", bss->window_ns / 1e9, bss->held ? "" : ", until it timed out");
 	return bss->window_done && bss->held;
 }
 

@@ -8,8 +8,8 @@
  * deleting it from "jmp".  A window is a spin on CPU 0 at a chosen point
  * (a tracing program, or xdp_await's own continuation) that lasts until
  * user space on CPU 1 has done its part of the interleaving and sets
- * "go", or until the spin budget runs out (the window was then not held,
- * which the test reports).
+ * "go", or for at most 5 s (the window was then not held, which the test
+ * reports).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -63,9 +63,14 @@ struct {
 
 #define READ_ONCE(x) (*(volatile typeof(x) *)&(x))
 
+/* The longest a window stays open without "go". */
+#define WINDOW_NS (5ULL * 1000 * 1000 * 1000)
+
 static long wait_go(__u64 i, void *data)
 {
-	return READ_ONCE(go) ? 1 : 0;
+	__u64 *t0 = data;
+
+	return READ_ONCE(go) || bpf_ktime_get_ns() - *t0 > WINDOW_NS;
 }
 
 /* Spin in window @w if it is the one armed. */
@@ -79,8 +84,8 @@ static void window(enum window w)
 	t0 = bpf_ktime_get_ns();
 	in_window = 1;
 	/* Each bpf_loop() runs at most 1 << 23 times. */
-	for (i = 0; i < 8 && !READ_ONCE(go); i++)
-		bpf_loop(1 << 23, wait_go, NULL, 0);
+	for (i = 0; i < 64 && !READ_ONCE(go) && bpf_ktime_get_ns() - t0 <= WINDOW_NS; i++)
+		bpf_loop(1 << 23, wait_go, &t0, 0);
 	held = READ_ONCE(go);
 	window_ns = bpf_ktime_get_ns() - t0;
 	window_done = 1;
