@@ -8,7 +8,9 @@
  * Two annotations say how to load a program: __dev_bound binds it to a
  * veth device (BPF_F_XDP_DEV_BOUND_ONLY), made for the run; and
  * __freplace("prog") loads the object's program "prog" first and loads
- * this one as its freplace extension.
+ * this one as its freplace extension.  __relink_refused("prog:func") then
+ * links the loaded extension to its own target, which must work, and to
+ * function "func" of the object's program "prog", which must fail.
  *
  *   test_verifier OBJ...
  */
@@ -18,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libgen.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -34,6 +37,7 @@ struct expect {
 	const char *msgs[MAX_MSGS];
 	int dev_bound;
 	const char *freplace;	/* the program it extends */
+	const char *relink;	/* "prog:func" it may not be linked to */
 };
 
 #define DEV_BOUND_DEV "evos_vl0"
@@ -76,6 +80,8 @@ static void read_expect(const struct btf *btf, const char *func,
 			e->dev_bound = 1;
 		else if (!strncmp(tag, "comment:evos_freplace=", 22))
 			e->freplace = tag + 22;
+		else if (!strncmp(tag, "comment:evos_relink_refused=", 28))
+			e->relink = tag + 28;
 	}
 }
 
@@ -99,6 +105,53 @@ static struct bpf_object *load_alone(const char *path, const char *name)
 		return NULL;
 	}
 	return obj;
+}
+
+/*
+ * Link the loaded extension @ext to function @func of program @tgt_prog
+ * of the object at @path; 0 or a negative errno.
+ */
+static int link_ext(int ext, const char *path, const char *tgt_prog, const char *func)
+{
+	struct bpf_object *tgt = load_alone(path, tgt_prog);
+	LIBBPF_OPTS(bpf_link_create_opts, opts);
+	int id, fd, err;
+
+	if (!tgt)
+		return -ENOENT;
+	id = btf__find_by_name_kind(bpf_object__btf(tgt), func, BTF_KIND_FUNC);
+	opts.target_btf_id = id;
+	fd = bpf_link_create(ext, bpf_program__fd(bpf_object__find_program_by_name(tgt, tgt_prog)),
+			     0, &opts);
+	err = fd < 0 ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	bpf_object__close(tgt);
+	return id < 0 ? -ESRCH : err;
+}
+
+/* __relink_refused: the extension links to its own target, not elsewhere. */
+static void check_relink(const char *path, const char *obj_name, const struct bpf_program *prog,
+			 const struct expect *e)
+{
+	const char *prog_name = bpf_program__name(prog);
+	const char *own_func = strchr(bpf_program__section_name(prog), '/');
+	int own, other, ext = bpf_program__fd(prog);
+	char tgt[128], what[512], *func;
+
+	snprintf(tgt, sizeof(tgt), "%s", e->relink);
+	func = strchr(tgt, ':');
+	if (!func) {
+		result(0, obj_name, prog_name, "__relink_refused needs \"prog:func\"");
+		return;
+	}
+	*func++ = '\0';
+	own = own_func ? link_ext(ext, path, e->freplace, own_func + 1) : -EINVAL;
+	other = link_ext(ext, path, tgt, func);
+	snprintf(what, sizeof(what),
+		 "links to its own target (%d), not to %s of %s (%d, want -EINVAL)",
+		 own, func, tgt, other);
+	result(!own && other == -EINVAL, obj_name, prog_name, what);
 }
 
 static int dev_bound_dev;	/* ifindex of DEV_BOUND_DEV, once made */
@@ -168,6 +221,8 @@ static int test_prog(const char *path, const char *obj_name, const char *prog_na
 		result(!err, obj_name, prog_name, "accepted");
 		if (err)
 			tap_log_tail(log_buf, 1500);
+		else if (e.relink)
+			check_relink(path, obj_name, prog, &e);
 	} else {
 		ok = err != 0;
 		for (i = 0; ok && i < e.nr_msgs; i++)

@@ -7,7 +7,8 @@
  *	SEC("syscall") __failure __msg("bpf_coro_await in subprogram 1")
  *	int prog(void *ctx) { ... }
  *
- * __dev_bound and __freplace("target") say how to load the program.
+ * __dev_bound and __freplace("target") say how to load the program;
+ * __relink_refused("prog:func") tries to link an extension elsewhere.
  */
 #ifndef __EVOS_TEST_H
 #define __EVOS_TEST_H
@@ -20,5 +21,11 @@
 #define __dev_bound	__evos_tag("dev_bound")
 /* Load as an freplace extension of program @prog of the same object. */
 #define __freplace(prog)	__evos_tag("freplace=" prog)
+/*
+ * Once loaded (and linked to its own target, which must work), linking
+ * the extension to function @func of program @prog, "prog:func", must be
+ * refused.
+ */
+#define __relink_refused(prog_func)	__evos_tag("relink_refused=" prog_func)
 
 #endif /* __EVOS_TEST_H */

@@ -834,6 +834,7 @@ int freplace_target(struct xdp_md *ctx)
 }
 
 SEC("freplace/xdp_hook") __success __freplace("freplace_target")
+__relink_refused("freplace_awaiting:xdp_hook_after_await")
 int freplace_without_await(struct xdp_md *ctx)
 {
 	return XDP_DROP;
