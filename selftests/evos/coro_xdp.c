@@ -123,8 +123,6 @@
 #include "testlib.h"
 #include "xsk.h"
 
-#define PARKED "/proc/sys/kernel/bpf_coro_parked"
-#define HANDLES "/proc/sys/kernel/bpf_coro_handles"
 #define MAX_PARKED "/proc/sys/kernel/bpf_coro_max_parked"
 #define MAX_SAMPLE_RATE "/proc/sys/kernel/perf_event_max_sample_rate"
 #define CGROUP_ROOT "/sys/fs/cgroup"

@@ -34,8 +34,6 @@
 #include "detach_resumer.skel.h"
 #include "testlib.h"
 
-#define PARKED "/proc/sys/kernel/bpf_coro_parked"
-#define HANDLES "/proc/sys/kernel/bpf_coro_handles"
 #define PACKETS 64
 
 static volatile int stop;
@@ -121,11 +119,6 @@ int main(int argc, char **argv)
 	       coro_counter(prog_fd, "destroyed"));
 	bpf_xdp_detach(lo, XDP_FLAGS_SKB_MODE, NULL);
 	detach_resumer__destroy(skel);
-	for (r = 0; r < 50 && (sysctl_read(PARKED) != parked0 ||
-			       sysctl_read(HANDLES) != handles0); r++)
-		usleep(100000);
-	tap_ok(sysctl_read(PARKED) == parked0 && sysctl_read(HANDLES) == handles0,
-	       "kernel.bpf_coro_parked %+lld and bpf_coro_handles %+lld from their baselines",
-	       sysctl_read(PARKED) - parked0, sysctl_read(HANDLES) - handles0);
+	tap_coro_baselines("after the test", parked0, handles0, 5000);
 	return tap_exit();
 }

@@ -115,8 +115,6 @@
 #include "races.skel.h"
 #include "testlib.h"
 
-#define PARKED		"/proc/sys/kernel/bpf_coro_parked"
-#define HANDLES		"/proc/sys/kernel/bpf_coro_handles"
 #define PIN_ROOT	"/sys/fs/bpf/evos-races"
 
 /* As in progs/races.bpf.c. */

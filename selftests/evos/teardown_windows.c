@@ -41,8 +41,6 @@
 #include "teardown_windows.skel.h"
 #include "testlib.h"
 
-#define PARKED "/proc/sys/kernel/bpf_coro_parked"
-#define HANDLES "/proc/sys/kernel/bpf_coro_handles"
 
 enum window {
 	WINDOW_NONE,
@@ -156,11 +154,6 @@ static bool window_leave(struct mode *m)
 }
 
 /*
- * One datagram through xdp_entry from CPU 0, as BPF_PROG_TEST_RUN with
- * live frames gives it: as if b0 received it, from a page_pool of the
- * test run's own, destroyed when the run returns.
- */
-/*
  * Start @fn(@arg) in a thread, which stops on CPU 0 in window @w; there,
  * delete xdp_await from "jmp" (its last reference but those of runs in
  * flight) and see whether it is still alive; then let CPU 0 go on.
@@ -186,6 +179,11 @@ static bool unlink_in_window(struct mode *m, enum window w, void *(*fn)(void *),
 	return in;
 }
 
+/*
+ * One datagram through xdp_entry from CPU 0, as BPF_PROG_TEST_RUN with
+ * live frames gives it: as if b0 received it, from a page_pool of the
+ * test run's own, destroyed when the run returns.
+ */
 static void *test_run_one(void *arg)
 {
 	struct mode *m = arg;
@@ -231,17 +229,6 @@ static void mode_end(struct mode *m)
 	m->skel = NULL;
 }
 
-/* Back at the baselines of kernel.bpf_coro_parked and bpf_coro_handles. */
-static void check_baselines(const char *mode)
-{
-	long long parked = wait_sysctl(PARKED, parked0, 3000);
-	long long handles = wait_sysctl(HANDLES, handles0, 3000);
-
-	tap_ok(parked == parked0 && handles == handles0,
-	       "%s: kernel.bpf_coro_parked %+lld and bpf_coro_handles %+lld from their baselines",
-	       mode, parked - parked0, handles - handles0);
-}
-
 static void release_in_teardown(void)
 {
 	const char *name = "release_in_teardown";
@@ -281,7 +268,7 @@ static void release_in_teardown(void)
 	       name, coro_counter(fd, "created"), coro_counter(fd, "destroyed"),
 	       coro_completed(fd));
 	mode_end(&m);
-	check_baselines(name);
+	tap_coro_baselines(name, parked0, handles0, 3000);
 }
 
 /* Every page_pool made while watching was released with nothing in flight. */
@@ -343,7 +330,7 @@ static void kill_before_park(void)
 	       name, (unsigned long long)m.skel->bss->published);
 	check_pools_drained(&m, name);
 	mode_end(&m);
-	check_baselines(name);
+	tap_coro_baselines(name, parked0, handles0, 3000);
 }
 
 static void prog_free_in_resume(void)
@@ -371,7 +358,7 @@ static void prog_free_in_resume(void)
 	tap_ok(prog_gone_within(m.await_id, 3000),
 	       "%s: the program was freed once the run was over", name);
 	mode_end(&m);
-	check_baselines(name);
+	tap_coro_baselines(name, parked0, handles0, 3000);
 }
 
 static const struct {

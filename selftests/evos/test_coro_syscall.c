@@ -233,8 +233,6 @@ static bool xlated_has(int prog_fd, const char *what)
 	return found;
 }
 
-#define PARKED "/proc/sys/kernel/bpf_coro_parked"
-#define HANDLES "/proc/sys/kernel/bpf_coro_handles"
 
 static void test_xdp_test_run(struct coro_syscall *skel)
 {

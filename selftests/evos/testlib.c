@@ -162,6 +162,16 @@ long long wait_sysctl(const char *path, long long want, int ms)
 	return v;
 }
 
+bool tap_coro_baselines(const char *what, long long parked0, long long handles0, int ms)
+{
+	long long parked = wait_sysctl(PARKED, parked0, ms);
+	long long handles = wait_sysctl(HANDLES, handles0, ms);
+
+	return tap_ok(parked == parked0 && handles == handles0,
+		      "%s: kernel.bpf_coro_parked %+lld and bpf_coro_handles %+lld from their baselines",
+		      what, parked - parked0, handles - handles0);
+}
+
 int enter_ns(const char *ns)
 {
 	char path[128];

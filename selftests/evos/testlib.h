@@ -44,6 +44,15 @@ long long sysctl_read(const char *path);
 /* Wait up to @ms for the sysctl at @path to read @want; its last value. */
 long long wait_sysctl(const char *path, long long want, int ms);
 
+/* The kernel's count of parked coroutines, and of live handles. */
+#define PARKED	"/proc/sys/kernel/bpf_coro_parked"
+#define HANDLES	"/proc/sys/kernel/bpf_coro_handles"
+/*
+ * One result, "@what: kernel.bpf_coro_parked and bpf_coro_handles back at
+ * their baselines", each waited for up to @ms.
+ */
+bool tap_coro_baselines(const char *what, long long parked0, long long handles0, int ms);
+
 struct bpf_program;
 struct bpf_object;
 struct bpf_map;

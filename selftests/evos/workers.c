@@ -73,7 +73,6 @@
 #include "workers.skel.h"
 #include "xsk.h"
 
-#define PARKED		"/proc/sys/kernel/bpf_coro_parked"
 #define NR_FLOWS	8
 
 static const char *ns_peer, *ns_evos;

@@ -30,7 +30,6 @@
 #include "testlib.h"
 #include "xsk.h"
 
-#define HANDLES "/proc/sys/kernel/bpf_coro_handles"
 
 static long count;
 static volatile int traffic_done;
