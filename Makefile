@@ -178,6 +178,7 @@ test: all
 # The guest suite on the debug kernel; a kernel report in the console or a
 # kmemleak leak after the suite fails the run.
 test-debug: all kernel-debug
+	$(Q)$(MAKE) --no-print-directory -o kernel-debug $(DOOR_KO_DEBUG)
 	$(Q)tools/evos/run-tests --guest-only --debug $(if $(T),--only $(T))
 
 # The pinned tree's BPF selftests on the EvOS kernel and on the base kernel

@@ -32,6 +32,7 @@
 #define _LINUX_BPF_TYPESTATE_H
 
 #include <linux/bits.h>
+#include <linux/jump_label.h>
 #include <linux/types.h>
 
 struct btf;
@@ -104,8 +105,10 @@ struct bpf_ts_state {
  * @nr_states: how many.
  * @initial: the state of a new instance.
  * @reset_on: BPF_TS_EV_* events after which a state other than @initial
- *	no longer holds.
- * @reset: the state such an event leaves the instance in.
+ *	no longer holds; the instance goes back to @initial.
+ * @rt_holds: optional; whether an instance (the kfunc's argument) is in
+ *	@state at run time.  With CONFIG_BPF_TYPESTATE_CHECK, kfuncs check
+ *	their declared pre-states against it (bpf_ts_rt_check()).
  */
 struct bpf_ts_class {
 	const char *name;
@@ -113,8 +116,8 @@ struct bpf_ts_class {
 	const struct bpf_ts_state *states;
 	u8 nr_states;
 	u8 initial;
-	u8 reset;
 	u32 reset_on;
+	bool (*rt_holds)(const void *obj, u8 state);
 };
 
 #define BPF_TS_CLASS(_var, _name, _object, _states, _initial, ...)	\
@@ -124,7 +127,6 @@ struct bpf_ts_class {
 		.states = (_states),					\
 		.nr_states = ARRAY_SIZE(_states),			\
 		.initial = (_initial),					\
-		.reset = (_initial),					\
 		__VA_ARGS__						\
 	}
 
@@ -229,6 +231,35 @@ int bpf_ts_set_add(struct bpf_ts_set **head, struct btf *btf,
 void bpf_ts_sets_free(struct bpf_ts_set *head);
 const struct bpf_ts_rule *bpf_ts_find_rule(const struct bpf_ts_set *head,
 					   u32 func_id);
+#endif
+
+#ifdef CONFIG_BPF_TYPESTATE_CHECK
+DECLARE_STATIC_KEY_FALSE(bpf_ts_rt_check_enabled);
+void __bpf_ts_rt_check(const struct bpf_ts_table *tab, const char *kfunc,
+		       void *const *args, u32 nargs);
+/**
+ * bpf_ts_rt_check() - check a kfunc's declared pre-states at run time
+ * @tab: the kfunc set's type-state table.
+ * @kfunc: the kfunc, as named in @tab.
+ * @...: the kfunc's arguments, all of them, in order.
+ *
+ * The first statement of an annotated kfunc.  When the check is on
+ * (sysctl kernel.bpf_typestate_check), every argument with a rule and a
+ * class with ->rt_holds must be in one of the states the rule requires;
+ * a mismatch means the table misses a transition that the kfuncs make,
+ * and is reported and counted (kernel.bpf_typestate_mismatches).
+ */
+#define bpf_ts_rt_check(tab, kfunc, ...)					\
+	do {								\
+		if (static_branch_unlikely(&bpf_ts_rt_check_enabled)) {	\
+			void *const __ts_args[] = { __VA_ARGS__ };	\
+									\
+			__bpf_ts_rt_check(tab, #kfunc, __ts_args,	\
+					  ARRAY_SIZE(__ts_args));	\
+		}							\
+	} while (0)
+#else
+#define bpf_ts_rt_check(tab, kfunc, ...) do { } while (0)
 #endif
 
 static inline const char *bpf_ts_state_name(const struct bpf_ts_class *cls,

@@ -9,6 +9,7 @@
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
 #include <linux/slab.h>
+#include <linux/sysctl.h>
 
 /**
  * struct bpf_ts_set - a type-state table, resolved against one BTF
@@ -26,7 +27,7 @@ static bool ts_class_ok(const struct bpf_ts_class *cls)
 {
 	return cls->name && cls->states && cls->nr_states &&
 	       cls->nr_states <= BPF_TS_MAX_STATES &&
-	       cls->initial < cls->nr_states && cls->reset < cls->nr_states;
+	       cls->initial < cls->nr_states;
 }
 
 /* Whether @id is a kfunc of @kset, and its KF_* flags. */
@@ -165,3 +166,97 @@ const struct bpf_ts_rule *bpf_ts_find_rule(const struct bpf_ts_set *head,
 				return &set->tab->rules[i];
 	return NULL;
 }
+
+#ifdef CONFIG_BPF_TYPESTATE_CHECK
+DEFINE_STATIC_KEY_FALSE(bpf_ts_rt_check_enabled);
+EXPORT_SYMBOL_GPL(bpf_ts_rt_check_enabled);
+
+static atomic_long_t bpf_ts_rt_mismatches;
+
+/**
+ * __bpf_ts_rt_check() - the run-time check of bpf_ts_rt_check()
+ * @tab: the table.
+ * @kfunc: the kfunc's name.
+ * @args: its arguments.
+ * @nargs: how many.
+ */
+void __bpf_ts_rt_check(const struct bpf_ts_table *tab, const char *kfunc,
+		       void *const *args, u32 nargs)
+{
+	const struct bpf_ts_rule *rule = NULL;
+	const struct bpf_ts_arg *a;
+	u32 i;
+	u8 s;
+
+	for (i = 0; i < tab->cnt && !rule; i++)
+		if (!strcmp(tab->rules[i].kfunc, kfunc))
+			rule = &tab->rules[i];
+	if (WARN_ONCE(!rule, "bpf typestate: %s has no rule\n", kfunc))
+		return;
+
+	for (a = rule->args; a < rule->args + BPF_TS_MAX_ARGS && a->cls; a++) {
+		if (!a->cls->rt_holds || a->arg >= nargs)
+			continue;
+		for (s = 0; s < a->cls->nr_states; s++)
+			if ((a->pre & BIT(s)) && a->cls->rt_holds(args[a->arg], s))
+				break;
+		if (s < a->cls->nr_states)
+			continue;
+		atomic_long_inc(&bpf_ts_rt_mismatches);
+		pr_warn_ratelimited("bpf typestate: run-time mismatch: %s: arg#%u (%s) is in none of the states its rule requires\n",
+				    kfunc, a->arg, a->cls->name);
+	}
+}
+EXPORT_SYMBOL_GPL(__bpf_ts_rt_check);
+
+static int bpf_ts_check_sysctl(const struct ctl_table *table, int write,
+			       void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int on = static_key_enabled(&bpf_ts_rt_check_enabled), err;
+	struct ctl_table t = *table;
+
+	t.data = &on;
+	err = proc_dointvec_minmax(&t, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	if (on)
+		static_branch_enable(&bpf_ts_rt_check_enabled);
+	else
+		static_branch_disable(&bpf_ts_rt_check_enabled);
+	return 0;
+}
+
+static int bpf_ts_mismatches_sysctl(const struct ctl_table *table, int write,
+				    void *buffer, size_t *lenp, loff_t *ppos)
+{
+	unsigned long n = atomic_long_read(&bpf_ts_rt_mismatches);
+	struct ctl_table t = *table;
+
+	t.data = &n;
+	return proc_doulongvec_minmax(&t, write, buffer, lenp, ppos);
+}
+
+static struct ctl_table bpf_ts_sysctls[] = {
+	{
+		.procname	= "bpf_typestate_check",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= bpf_ts_check_sysctl,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "bpf_typestate_mismatches",
+		.maxlen		= sizeof(unsigned long),
+		.mode		= 0444,
+		.proc_handler	= bpf_ts_mismatches_sysctl,
+	},
+};
+
+static int __init bpf_ts_sysctl_init(void)
+{
+	register_sysctl_init("kernel", bpf_ts_sysctls);
+	return 0;
+}
+late_initcall(bpf_ts_sysctl_init);
+#endif /* CONFIG_BPF_TYPESTATE_CHECK */

@@ -12,6 +12,11 @@
  * links the loaded extension to its own target, which must work, and to
  * function "func" of the object's program "prog", which must fail.
  *
+ * __retval(N) runs an accepted SYSCALL program once (BPF_PROG_TEST_RUN),
+ * which must return N; with __ts_mismatches(M), that run must add M to
+ * kernel.bpf_typestate_mismatches (the run-time type-state check, which
+ * the caller turns on).
+ *
  *   test_verifier OBJ...
  */
 #include <errno.h>
@@ -38,6 +43,8 @@ struct expect {
 	int dev_bound;
 	const char *freplace;	/* the program it extends */
 	const char *relink;	/* "prog:func" it may not be linked to */
+	const char *retval;	/* what one run must return */
+	const char *mismatches;	/* what that run adds to the mismatches */
 };
 
 #define DEV_BOUND_DEV "evos_vl0"
@@ -82,6 +89,10 @@ static void read_expect(const struct btf *btf, const char *func,
 			e->freplace = tag + 22;
 		else if (!strncmp(tag, "comment:evos_relink_refused=", 28))
 			e->relink = tag + 28;
+		else if (!strncmp(tag, "comment:evos_retval=", 20))
+			e->retval = tag + 20;
+		else if (!strncmp(tag, "comment:evos_ts_mismatches=", 27))
+			e->mismatches = tag + 27;
 	}
 }
 
@@ -154,6 +165,45 @@ static void check_relink(const char *path, const char *obj_name, const struct bp
 	result(!own && other == -EINVAL, obj_name, prog_name, what);
 }
 
+#define TS_MISMATCHES "/proc/sys/kernel/bpf_typestate_mismatches"
+
+static long read_mismatches(void)
+{
+	FILE *f = fopen(TS_MISMATCHES, "r");
+	long n = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+/* __retval, __ts_mismatches: run the loaded program once. */
+static void check_run(const char *obj_name, const struct bpf_program *prog,
+		      const struct expect *e)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	long before = read_mismatches(), after;
+	char what[256];
+	int err;
+
+	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+	after = read_mismatches();
+	snprintf(what, sizeof(what), "one run returns %s (%d, err %d)",
+		 e->retval, (int)opts.retval, err ? -errno : 0);
+	result(!err && (int)opts.retval == atoi(e->retval), obj_name,
+	       bpf_program__name(prog), what);
+	if (!e->mismatches)
+		return;
+	snprintf(what, sizeof(what),
+		 "the run-time type-state check counted %s mismatches in that run (%ld)",
+		 e->mismatches, after - before);
+	result(before >= 0 && after - before == atol(e->mismatches), obj_name,
+	       bpf_program__name(prog), what);
+}
+
 static int dev_bound_dev;	/* ifindex of DEV_BOUND_DEV, once made */
 
 /* The device a __dev_bound program binds to, made on first use. */
@@ -223,6 +273,8 @@ static int test_prog(const char *path, const char *obj_name, const char *prog_na
 			tap_log_tail(log_buf, 1500);
 		else if (e.relink)
 			check_relink(path, obj_name, prog, &e);
+		else if (e.retval)
+			check_run(obj_name, prog, &e);
 	} else {
 		ok = err != 0;
 		for (i = 0; ok && i < e.nr_msgs; i++)

@@ -28,4 +28,12 @@
  */
 #define __relink_refused(prog_func)	__evos_tag("relink_refused=" prog_func)
 
+/*
+ * Run the accepted program once; it must return @n.  With
+ * __ts_mismatches(m), the run must add m to the run-time type-state
+ * check's count of mismatches.
+ */
+#define __retval(n)	__evos_tag("retval=" #n)
+#define __ts_mismatches(m)	__evos_tag("ts_mismatches=" #m)
+
 #endif /* __EVOS_TEST_H */

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../../../selftests/evos/lib.sh"
 SUMMARY=$EVOS_TOP/tools/evos/tap-summary.awk
 
-tap_plan 10
+tap_plan 12
 
 summary() { awk -f "$SUMMARY" | tail -1; }
 
@@ -47,5 +47,15 @@ check_eq "a guest panic is a failure of the running test, and the console check 
 	"$(tail -1 <<< "$out")" "1 passed, 3 failed"
 check "the console check shows the panic" \
 	grep -q "^not ok .*console-serial: kernel report in the console: " <<< "$out"
+
+door='bpf typestate: run-time mismatch: bpf_evos_door_pass: arg#0 (door) is in none of the states its rule requires'
+lean='bpf typestate: run-time mismatch: bpf_evos_sk_lookup: arg#0 (xdp_stage) is in none of the states its rule requires'
+printf '[ 1.0] booted\n[ 2.0] %s\n' "$door" > "$dir/console-door"
+printf '[ 1.0] booted\n[ 2.0] %s\n[ 3.0] %s\n' "$door" "$lean" > "$dir/console-lean"
+check "the console check passes the mismatches the door module causes on purpose" \
+	eval '"$EVOS_TOP/tools/evos/console-check" door "$dir/console-door" >/dev/null'
+check_eq "the console check fails on any other run-time type-state mismatch" \
+	"$("$EVOS_TOP/tools/evos/console-check" lean "$dir/console-lean" | sed -n 2p)" \
+	"not ok 1 - lean: kernel report in the console: [ 3.0] $lean"
 
 tap_done
