@@ -10,21 +10,17 @@
  *
  * A class names the states of one kind of object:
  *
- *	static const struct bpf_ts_state door_states[] = {
+ *	BPF_TS_STATES(door_class,
  *		[DOOR_CLOSED] = BPF_TS_STATE("Closed", 0),
- *		[DOOR_OPEN]   = BPF_TS_STATE("Open", BPF_TS_S_NO_EXIT),
- *	};
- *	BPF_TS_CLASS(door_class, "door", BPF_TS_OBJ_REF, door_states,
- *		     DOOR_CLOSED);
+ *		[DOOR_OPEN]   = BPF_TS_STATE("Open", BPF_TS_S_NO_EXIT));
+ *	BPF_TS_CLASS(door_class, "door", BPF_TS_OBJ_REF, DOOR_CLOSED);
  *
  * and the rules name kfuncs of the set:
  *
- *	static const struct bpf_ts_rule door_rules[] = {
+ *	BPF_TS_TABLE(door_typestate,
  *		BPF_TS_RULE(door_open,
  *			    BPF_TS_MOVE(0, &door_class, BIT(DOOR_CLOSED),
- *					DOOR_OPEN, BPF_TS_ON_ZERO)),
- *	};
- *	BPF_TS_TABLE(door_typestate, door_rules);
+ *					DOOR_OPEN, BPF_TS_ON_ZERO)));
  *
  * The table goes into struct btf_kfunc_id_set.typestate.
  */
@@ -120,12 +116,20 @@ struct bpf_ts_class {
 	bool (*rt_holds)(const void *obj, u8 state);
 };
 
-#define BPF_TS_CLASS(_var, _name, _object, _states, _initial, ...)	\
-	const struct bpf_ts_class _var = {				\
+/* The states of class @_class, as designated initializers of its states. */
+#define BPF_TS_STATES(_class, ...)					\
+	static const struct bpf_ts_state _class##_states[] = { __VA_ARGS__ }
+
+/*
+ * Class @_class, of the states BPF_TS_STATES() gave it; more fields
+ * (.reset_on, .rt_holds) may follow as designated initializers.
+ */
+#define BPF_TS_CLASS(_class, _name, _object, _initial, ...)		\
+	static const struct bpf_ts_class _class = {			\
 		.name = (_name),					\
 		.object = (_object),					\
-		.states = (_states),					\
-		.nr_states = ARRAY_SIZE(_states),			\
+		.states = _class##_states,				\
+		.nr_states = ARRAY_SIZE(_class##_states),		\
 		.initial = (_initial),					\
 		__VA_ARGS__						\
 	}
@@ -216,10 +220,12 @@ struct bpf_ts_table {
 	u32 cnt;
 };
 
-#define BPF_TS_TABLE(_var, _rules)					\
-	const struct bpf_ts_table _var = {				\
-		.rules = (_rules),					\
-		.cnt = ARRAY_SIZE(_rules),				\
+/* Table @_table of the rules that follow. */
+#define BPF_TS_TABLE(_table, ...)					\
+	static const struct bpf_ts_rule _table##_rules[] = { __VA_ARGS__ }; \
+	static const struct bpf_ts_table _table = {			\
+		.rules = _table##_rules,				\
+		.cnt = ARRAY_SIZE(_table##_rules),			\
 	}
 
 /* A table resolved against the BTF of the kfuncs' owner. */
@@ -259,7 +265,12 @@ void __bpf_ts_rt_check(const struct bpf_ts_table *tab, const char *kfunc,
 		}							\
 	} while (0)
 #else
-#define bpf_ts_rt_check(tab, kfunc, ...) do { } while (0)
+static inline void bpf_ts_rt_check_off(const struct bpf_ts_table *tab,
+				       const char *kfunc)
+{
+}
+
+#define bpf_ts_rt_check(tab, kfunc, ...) bpf_ts_rt_check_off(tab, #kfunc)
 #endif
 
 static inline const char *bpf_ts_state_name(const struct bpf_ts_class *cls,

@@ -168,10 +168,10 @@ const struct bpf_ts_rule *bpf_ts_find_rule(const struct bpf_ts_set *head,
 }
 
 #ifdef CONFIG_BPF_TYPESTATE_CHECK
+static atomic_long_t bpf_ts_rt_mismatches;
+
 DEFINE_STATIC_KEY_FALSE(bpf_ts_rt_check_enabled);
 EXPORT_SYMBOL_GPL(bpf_ts_rt_check_enabled);
-
-static atomic_long_t bpf_ts_rt_mismatches;
 
 /**
  * __bpf_ts_rt_check() - the run-time check of bpf_ts_rt_check()

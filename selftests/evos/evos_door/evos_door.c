@@ -25,49 +25,49 @@ static bool door_holds(const void *obj, u8 state)
 	return ((const struct evos_door *)obj)->state == state;
 }
 
-static const struct bpf_ts_state door_states[] = {
-	[EVOS_DOOR_CLOSED]	= BPF_TS_STATE("Closed", 0),
-	[EVOS_DOOR_OPEN]	= BPF_TS_STATE("Open", BPF_TS_S_NO_EXIT),
-	[EVOS_DOOR_LOCKED]	= BPF_TS_STATE("Locked", 0),
-};
+BPF_TS_STATES(door_class,
+	      [EVOS_DOOR_CLOSED] = BPF_TS_STATE("Closed", 0),
+	      [EVOS_DOOR_OPEN] = BPF_TS_STATE("Open", BPF_TS_S_NO_EXIT),
+	      [EVOS_DOOR_LOCKED] = BPF_TS_STATE("Locked", 0));
 
-static BPF_TS_CLASS(door_class, "door", BPF_TS_OBJ_REF, door_states,
-		    EVOS_DOOR_CLOSED, .rt_holds = door_holds);
+BPF_TS_CLASS(door_class, "door", BPF_TS_OBJ_REF, EVOS_DOOR_CLOSED,
+	     .rt_holds = door_holds);
 
-static const struct bpf_ts_state key_states[] = {
-	BPF_TS_STATE("Cut", 0),
-};
-
-static BPF_TS_CLASS(key_class, "door_key", BPF_TS_OBJ_REF, key_states, 0);
+BPF_TS_STATES(key_class, BPF_TS_STATE("Cut", 0));
+BPF_TS_CLASS(key_class, "door_key", BPF_TS_OBJ_REF, 0);
 
 #define CLOSED	BIT(EVOS_DOOR_CLOSED)
 #define OPEN	BIT(EVOS_DOOR_OPEN)
 #define LOCKED	BIT(EVOS_DOOR_LOCKED)
 
-static const struct bpf_ts_rule door_rules[] = {
-	BPF_TS_RULE_RET(bpf_evos_door_new, BPF_TS_RETURNS(&door_class, BPF_TS_KEEP)),
-	BPF_TS_RULE(bpf_evos_door_free,
-		    BPF_TS_REQUIRE(0, &door_class, CLOSED | LOCKED)),
-	BPF_TS_RULE(bpf_evos_door_open,
-		    BPF_TS_MOVE(0, &door_class, CLOSED, EVOS_DOOR_OPEN, BPF_TS_ON_ZERO)),
-	BPF_TS_RULE(bpf_evos_door_close,
-		    BPF_TS_MOVE(0, &door_class, OPEN, EVOS_DOOR_CLOSED, BPF_TS_ALWAYS)),
-	BPF_TS_RULE(bpf_evos_door_pass,
-		    BPF_TS_REQUIRE(0, &door_class, OPEN)),
-	BPF_TS_RULE_RET(bpf_evos_door_key, BPF_TS_RETURNS(&key_class, 0),
-			BPF_TS_REQUIRE(0, &door_class, CLOSED | OPEN | LOCKED)),
-	BPF_TS_RULE(bpf_evos_door_lock,
-		    BPF_TS_MOVE(0, &door_class, CLOSED, EVOS_DOOR_LOCKED, BPF_TS_ALWAYS),
-		    BPF_TS_REQUIRE_BOUND(1, &key_class, BIT(0), 0)),
-	BPF_TS_RULE(bpf_evos_door_unlock,
-		    BPF_TS_MOVE(0, &door_class, LOCKED, EVOS_DOOR_CLOSED, BPF_TS_ALWAYS),
-		    BPF_TS_REQUIRE_BOUND(1, &key_class, BIT(0), 0)),
-	/* Deliberately incomplete: the door ends up Closed, the rule keeps Open. */
-	BPF_TS_RULE(bpf_evos_door_slam,
-		    BPF_TS_REQUIRE(0, &door_class, OPEN)),
-};
-
-static BPF_TS_TABLE(door_typestate, door_rules);
+BPF_TS_TABLE(door_typestate,
+	     BPF_TS_RULE_RET(bpf_evos_door_new,
+			     BPF_TS_RETURNS(&door_class, BPF_TS_KEEP)),
+	     BPF_TS_RULE(bpf_evos_door_free,
+			 BPF_TS_REQUIRE(0, &door_class, CLOSED | LOCKED)),
+	     BPF_TS_RULE(bpf_evos_door_open,
+			 BPF_TS_MOVE(0, &door_class, CLOSED, EVOS_DOOR_OPEN,
+				     BPF_TS_ON_ZERO)),
+	     BPF_TS_RULE(bpf_evos_door_close,
+			 BPF_TS_MOVE(0, &door_class, OPEN, EVOS_DOOR_CLOSED,
+				     BPF_TS_ALWAYS)),
+	     BPF_TS_RULE(bpf_evos_door_pass,
+			 BPF_TS_REQUIRE(0, &door_class, OPEN)),
+	     BPF_TS_RULE_RET(bpf_evos_door_key,
+			     BPF_TS_RETURNS(&key_class, 0),
+			     BPF_TS_REQUIRE(0, &door_class,
+					    CLOSED | OPEN | LOCKED)),
+	     BPF_TS_RULE(bpf_evos_door_lock,
+			 BPF_TS_MOVE(0, &door_class, CLOSED, EVOS_DOOR_LOCKED,
+				     BPF_TS_ALWAYS),
+			 BPF_TS_REQUIRE_BOUND(1, &key_class, BIT(0), 0)),
+	     BPF_TS_RULE(bpf_evos_door_unlock,
+			 BPF_TS_MOVE(0, &door_class, LOCKED, EVOS_DOOR_CLOSED,
+				     BPF_TS_ALWAYS),
+			 BPF_TS_REQUIRE_BOUND(1, &key_class, BIT(0), 0)),
+	     /* Incomplete on purpose: slam closes, the rule keeps Open. */
+	     BPF_TS_RULE(bpf_evos_door_slam,
+			 BPF_TS_REQUIRE(0, &door_class, OPEN)));
 
 __bpf_kfunc_start_defs();
 
