@@ -35,7 +35,7 @@ struct btf;
 struct btf_kfunc_id_set;
 
 #define BPF_TS_MAX_STATES	16
-#define BPF_TS_MAX_ARGS		4
+#define BPF_TS_MAX_ARGS		5	/* every argument of a kfunc */
 #define BPF_TS_MAX_CTX		4	/* ctx classes one program may use */
 
 /* No state: a global function's ctx, whose caller is not known. */

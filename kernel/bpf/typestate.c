@@ -23,11 +23,23 @@ struct bpf_ts_set {
 	u32 ids[];
 };
 
+/* State flags that only mean something for the context, or for references. */
+#define TS_CTX_ONLY	(BPF_TS_S_NO_PKT | BPF_TS_S_RET)
+#define TS_REF_ONLY	BPF_TS_S_EXCLUSIVE
+
 static bool ts_class_ok(const struct bpf_ts_class *cls)
 {
-	return cls->name && cls->states && cls->nr_states &&
-	       cls->nr_states <= BPF_TS_MAX_STATES &&
-	       cls->initial < cls->nr_states;
+	u32 bad = cls->object == BPF_TS_OBJ_CTX ? TS_REF_ONLY : TS_CTX_ONLY;
+	u8 s;
+
+	if (!cls->name || !cls->states || !cls->nr_states ||
+	    cls->nr_states > BPF_TS_MAX_STATES || cls->initial >= cls->nr_states ||
+	    (cls->object == BPF_TS_OBJ_REF && cls->reset_on))
+		return false;
+	for (s = 0; s < cls->nr_states; s++)
+		if (!cls->states[s].name || (cls->states[s].flags & bad))
+			return false;
+	return true;
 }
 
 /* Whether @id is a kfunc of @kset, and its KF_* flags. */

@@ -57,6 +57,8 @@ BPF_TS_TABLE(door_typestate,
 			     BPF_TS_RETURNS(&key_class, 0),
 			     BPF_TS_REQUIRE(0, &door_class,
 					    CLOSED | OPEN | LOCKED)),
+	     BPF_TS_RULE(bpf_evos_key_free,
+			 BPF_TS_REQUIRE(0, &key_class, BIT(0))),
 	     BPF_TS_RULE(bpf_evos_door_lock,
 			 BPF_TS_MOVE(0, &door_class, CLOSED, EVOS_DOOR_LOCKED,
 				     BPF_TS_ALWAYS),
@@ -168,6 +170,7 @@ __bpf_kfunc struct evos_door_key *bpf_evos_door_key(struct evos_door *d)
  */
 __bpf_kfunc void bpf_evos_key_free(struct evos_door_key *k)
 {
+	bpf_ts_rt_check(&door_typestate, bpf_evos_key_free, k);
 	kfree(k);
 }
 

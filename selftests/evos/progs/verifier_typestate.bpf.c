@@ -9,6 +9,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
+#include "bpf_kfuncs.h"
 #include "evos_coro.h"
 #include "evos_lean_udp.h"
 #include "evos_test.h"
@@ -160,6 +161,7 @@ int static_subprog(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+/* A program with ctx rules gives its ctx to static functions only. */
 __noinline int validate_global(struct xdp_md *ctx)
 {
 	if (!ctx)
@@ -167,14 +169,32 @@ __noinline int validate_global(struct xdp_md *ctx)
 	return bpf_evos_udp_rcv(ctx);
 }
 
-/* A global function does not know its caller's stage. */
 SEC("xdp") __failure
-__msg("bpf_evos_udp_rcv: arg#0 (ctx) is in state unknown; requires PostIP (a global function's ctx has no known state)")
+__msg("call of global function validate_global with the ctx, in a program with ctx type-state rules: it may be replaced, and tail-call; use a static function")
 int global_subprog(struct xdp_md *ctx)
 {
 	if (bpf_evos_ip_rcv(ctx))
 		return XDP_PASS;
 	return validate_global(ctx) ? XDP_PASS : XDP_DROP;
+}
+
+/* An extension does not know the stage of the program it extends. */
+__noinline int plain_global(struct xdp_md *ctx)
+{
+	return ctx ? XDP_PASS : XDP_ABORTED;
+}
+
+SEC("xdp") __success
+int plain_target(struct xdp_md *ctx)
+{
+	return plain_global(ctx);
+}
+
+SEC("freplace/plain_global") __failure __freplace("plain_target")
+__msg("bpf_evos_udp_rcv: arg#0 (ctx) is in state unknown; requires PostIP (a global function's ctx has no known state)")
+int ext_udp_rcv(struct xdp_md *ctx)
+{
+	return bpf_evos_udp_rcv(ctx) ? XDP_PASS : XDP_DROP;
 }
 
 /* The stage survives a suspension: the program resumes where it was. */
@@ -581,6 +601,55 @@ int store_bytes_resets(struct xdp_md *ctx)
 	if (bpf_evos_ip_rcv(ctx))
 		return XDP_PASS;
 	bpf_xdp_store_bytes(ctx, 40, &b, 1);
+	return bpf_evos_udp_rcv(ctx) ? XDP_PASS : XDP_DROP;
+}
+
+/* A dynptr over the packet, made before the step, written after it. */
+SEC("xdp") __failure
+__msg("bpf_evos_udp_rcv: arg#0 (ctx) is in state Raw; requires PostIP (set at insn 21)")
+int dynptr_write_resets(struct xdp_md *ctx)
+{
+	struct bpf_dynptr p;
+	__u8 b = 0;
+
+	if (bpf_dynptr_from_xdp(ctx, 0, &p))
+		return XDP_PASS;
+	if (bpf_evos_ip_rcv(ctx))
+		return XDP_PASS;
+	bpf_dynptr_write(&p, 40, &b, 1, 0);
+	return bpf_evos_udp_rcv(ctx) ? XDP_PASS : XDP_DROP;
+}
+
+SEC("xdp") __failure
+__msg("bpf_evos_udp_rcv: arg#0 (ctx) is in state Raw; requires PostIP (set at insn 16)")
+int dynptr_slice_rdwr_resets(struct xdp_md *ctx)
+{
+	struct bpf_dynptr p;
+	__u8 *b;
+
+	if (bpf_dynptr_from_xdp(ctx, 0, &p))
+		return XDP_PASS;
+	if (bpf_evos_ip_rcv(ctx))
+		return XDP_PASS;
+	b = bpf_dynptr_slice_rdwr(&p, 40, NULL, 1);
+	if (b)
+		*b = 0;
+	return bpf_evos_udp_rcv(ctx) ? XDP_PASS : XDP_DROP;
+}
+
+/* Reading through a dynptr keeps the stage. */
+SEC("xdp") __success
+int dynptr_read_keeps_stage(struct xdp_md *ctx)
+{
+	struct bpf_dynptr p;
+	__u8 b;
+
+	if (bpf_dynptr_from_xdp(ctx, 0, &p))
+		return XDP_PASS;
+	if (bpf_evos_ip_rcv(ctx))
+		return XDP_PASS;
+	if (bpf_dynptr_read(&b, 1, &p, 40, 0))
+		return XDP_PASS;
 	return bpf_evos_udp_rcv(ctx) ? XDP_PASS : XDP_DROP;
 }
 
