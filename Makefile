@@ -171,7 +171,7 @@ include tools/evos/fuzz/Makefile.inc
 # --- tests and demo -------------------------------------------------------
 
 # Runs the host tests, then one guest boot for the kselftests; prints TAP
-# and a last line "N passed, N failed".  T=name runs one test alone.
+# and a last line "N passed, N failed".  T=name runs one test alone (T=a,b: those tests).
 test: all
 	$(Q)tools/evos/run-tests $(if $(T),--only $(T))
 
