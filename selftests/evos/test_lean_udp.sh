@@ -72,6 +72,17 @@ deltas()
 	echo "${out# }"
 }
 
+# settle FIELD WANT: wait, up to 10 s, until FIELD grew by WANT since snap
+# (a worker counts a delivery just after the socket has it).
+settle()
+{
+	local i
+	for i in $(seq 100); do
+		[ "$(deltas "$1")" = "$1=$2" ] && return 0
+		sleep 0.1
+	done
+}
+
 tap_plan 22
 
 if ! veth_pair "$NS_A" "$NS_B"; then
@@ -92,6 +103,7 @@ for mode in recvfrom epoll uring; do
 		--connect 10.9.0.1:20000 --rcvbuf 1048576
 	send --port 9000 --count "$COUNT" --sport 20000
 	wait "$server_pid"
+	settle delivered "$COUNT"
 	check_eq "$mode: every datagram arrived intact from 10.9.0.1:20000; SO_INCOMING_CPU reads 1" \
 		"$(cat "$tmp/$mode")" \
 		"received=$COUNT intact=$COUNT from=$COUNT incoming_cpu=1 per_socket=$COUNT"
@@ -108,6 +120,7 @@ snap
 server "$tmp/reuse" --rcvbuf 1048576 --bind 10.9.0.2:9000 --count "$COUNT" --mode epoll --reuseport 2
 send --port 9000 --count "$COUNT" --flows 16
 wait "$server_pid"
+settle delivered "$COUNT"
 out=$(cat "$tmp/reuse")
 per=${out##*per_socket=}
 check_eq "SO_REUSEPORT: the group received every datagram" "${out%% incoming_cpu*}" \
@@ -120,9 +133,12 @@ check_eq "SO_REUSEPORT: all delivered by the lean path" "$(deltas delivered)" "d
 # and counted as the stack counts them (InErrors).
 snap
 errs=$(snmp InErrors)
-server "$tmp/filter" --rcvbuf 1048576 --bind 10.9.0.2:9000 --count $((COUNT / 2)) --even-only --timeout-ms 2000
+server "$tmp/filter" --rcvbuf 1048576 --bind 10.9.0.2:9000 --count $((COUNT / 2)) --even-only \
+	--hold-until "$tmp/sent-filter" --timeout-ms 1000
 send --port 9000 --count "$COUNT"
+touch "$tmp/sent-filter"
 wait "$server_pid"
+settle delivered "$COUNT"
 check_eq "socket filter: the server received the even half" "$(cut -d' ' -f1-2 "$tmp/filter")" \
 	"received=$((COUNT / 2)) intact=$((COUNT / 2))"
 check_eq "socket filter: all queued by the lean path, the odd half dropped by the filter (Udp InErrors)" \
@@ -131,10 +147,12 @@ check_eq "socket filter: all queued by the lean path, the odd half dropped by th
 # A full receive buffer drops, and counts in RcvbufErrors, as in the stack.
 snap
 errs=$(snmp RcvbufErrors)
-server "$tmp/full" --bind 10.9.0.2:9000 --count "$COUNT" --rcvbuf 4096 --hold-ms 1500 \
-	--timeout-ms 500
+server "$tmp/full" --bind 10.9.0.2:9000 --count "$COUNT" --rcvbuf 4096 \
+	--hold-until "$tmp/sent-full" --timeout-ms 1000
 send --port 9000 --count "$COUNT"
+touch "$tmp/sent-full"
 wait "$server_pid"
+settle delivered "$COUNT"
 got=$(sed 's/^received=\([0-9]*\).*/\1/' "$tmp/full")
 check_eq "full receive buffer: what the socket did not take counts in Udp RcvbufErrors" \
 	"$(deltas delivered) $(( $(snmp RcvbufErrors) - errs ))" "delivered=$COUNT $((COUNT - got))"
@@ -147,14 +165,18 @@ snap
 server "$tmp/dev" --rcvbuf 1048576 --bind 10.9.0.2:9000 --count "$COUNT" --bind-dev b0
 send --port 9000 --count "$COUNT"
 wait "$server_pid"
+settle delivered "$COUNT"
 check_eq "SO_BINDTODEVICE b0: every datagram, by the lean path" \
 	"$(cut -d' ' -f1-2 "$tmp/dev") $(deltas delivered)" \
 	"received=$COUNT intact=$COUNT delivered=$COUNT"
 snap
 noports=$(snmp NoPorts)
-server "$tmp/lo" --rcvbuf 1048576 --bind 10.9.0.2:9000 --count "$COUNT" --bind-dev lo --timeout-ms 500
+server "$tmp/lo" --rcvbuf 1048576 --bind 10.9.0.2:9000 --count "$COUNT" --bind-dev lo \
+	--hold-until "$tmp/sent-lo" --timeout-ms 500
 send --port 9000 --count "$COUNT"
+touch "$tmp/sent-lo"
 wait "$server_pid"
+settle no_socket "$COUNT"
 check_eq "SO_BINDTODEVICE lo: no socket for b0's datagrams; the stack counts them in NoPorts" \
 	"$(cut -d' ' -f1 "$tmp/lo") $(deltas no_socket delivered) $(( $(snmp NoPorts) - noports ))" \
 	"received=0 no_socket=$COUNT delivered=0 $COUNT"

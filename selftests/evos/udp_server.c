@@ -6,15 +6,15 @@
  *
  *   udp_server --bind IP:PORT --count N [--mode recvfrom|epoll|uring]
  *              [--connect IP:PORT] [--reuseport K] [--bind-dev DEV]
- *              [--even-only] [--rcvbuf BYTES] [--hold-ms MS]
+ *              [--even-only] [--rcvbuf BYTES] [--hold-until PATH]
  *              [--timeout-ms MS]
  *
  * --connect connects the socket to the sender (the kernel then records
  * SO_INCOMING_CPU); --reuseport K opens K sockets in one SO_REUSEPORT
  * group (epoll); --rcvbuf sets SO_RCVBUF (SO_RCVBUFFORCE when it may);
  * --even-only attaches a socket filter that takes only even
- * sequence numbers; --hold-ms waits before reading, so that a small
- * --rcvbuf overflows.  It stops after N datagrams, or after --timeout-ms
+ * sequence numbers; --hold-until waits for PATH to exist before reading, so
+ * that a small --rcvbuf overflows.  It stops after N datagrams, or after --timeout-ms
  * (default 5000) without one, and prints
  *
  *   received=R intact=I from=F incoming_cpu=C per_socket=A,B,...
@@ -51,7 +51,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: udp_server --bind IP:PORT --count N [--mode recvfrom|epoll|uring]\n"
 		"                  [--connect IP:PORT] [--reuseport K] [--bind-dev DEV]\n"
-		"                  [--even-only] [--rcvbuf BYTES] [--hold-ms MS] [--timeout-ms MS]\n");
+		"                  [--even-only] [--rcvbuf BYTES] [--hold-until PATH] [--timeout-ms MS]\n");
 	exit(2);
 }
 
@@ -233,12 +233,12 @@ int main(int argc, char **argv)
 		{ "bind-dev", required_argument, NULL, 'd' },
 		{ "even-only", no_argument, NULL, 'e' },
 		{ "rcvbuf", required_argument, NULL, 'R' },
-		{ "hold-ms", required_argument, NULL, 'H' },
+		{ "hold-until", required_argument, NULL, 'H' },
 		{ "timeout-ms", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *mode = "recvfrom", *dev = NULL;
-	int opt, i, one = 1, even = 0, rcvbuf = 0, hold_ms = 0, cpu = -1;
+	const char *mode = "recvfrom", *dev = NULL, *hold = NULL;
+	int opt, i, one = 1, even = 0, rcvbuf = 0, cpu = -1;
 	socklen_t len = sizeof(cpu);
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
@@ -251,7 +251,7 @@ int main(int argc, char **argv)
 		case 'd': dev = optarg; break;
 		case 'e': even = 1; break;
 		case 'R': rcvbuf = atoi(optarg); break;
-		case 'H': hold_ms = atoi(optarg); break;
+		case 'H': hold = optarg; break;
 		case 't': timeout_ms = atoi(optarg); break;
 		default: usage();
 		}
@@ -283,8 +283,9 @@ int main(int argc, char **argv)
 			die("udp_server: connect");
 	}
 	fprintf(stderr, "ready\n");
-	if (hold_ms)
-		usleep(hold_ms * 1000);
+	/* at most a minute */
+	for (i = 0; hold && access(hold, F_OK) && i < 6000; i++)
+		usleep(10000);
 
 	if (!strcmp(mode, "recvfrom"))
 		run_recvfrom();
