@@ -15,6 +15,8 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/base/linux-x/kernel/bpf" "$tmp/base/linux-x/net" "$tmp/work/tools/evos"
 printf 'int verifier;\n' > "$tmp/base/linux-x/kernel/bpf/verifier.c"
 printf 'int filter;\n' > "$tmp/base/linux-x/net/filter.c"
+# As in Debian's linux-source: everything at the top level is ignored.
+printf '/*\n!/debian/\n' > "$tmp/base/linux-x/.gitignore"
 tar -C "$tmp/base" -cJf "$tmp/base.tar.xz" linux-x
 cp "$EVOS_TOP/tools/evos/ktree" "$tmp/work/tools/evos/ktree"
 mkdir -p "$tmp/work/kernel/bpf" "$tmp/work/kernel/patches" "$tmp/work/include/linux"
@@ -34,7 +36,7 @@ export EVOS_KERNEL_TARBALL=$tmp/base.tar.xz EVOS_CACHE=$tmp/cache
 ktree() { "$tmp/work/tools/evos/ktree" "$@"; }
 eval "$(ktree vars)"
 
-tap_plan 9
+tap_plan 10
 
 check "prepare unpacks, overlays and patches" ktree prepare
 check_eq "overlay file is in the tree" "$(cat "$EVOS_KSRC/kernel/bpf/coro.c")" "int coro;"
@@ -64,5 +66,10 @@ check "kernel-patches turns the edit into a patch" \
 ktree reset >/dev/null
 check_eq "the edit survives a reset through its patch" \
 	"$(tail -1 "$EVOS_KSRC/kernel/bpf/verifier.c")" "int verifier_edit;"
+
+printf 'int udp_lean;\n' > "$EVOS_KSRC/net/lean.c"
+ktree patches >/dev/null
+check "a new file outside the overlay, ignored by the tree's .gitignore, becomes a patch" \
+	grep -q '^+int udp_lean;' "$tmp/work/kernel/patches/0003-net-lean-c.patch"
 
 tap_done
