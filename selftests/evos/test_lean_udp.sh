@@ -83,7 +83,7 @@ settle()
 	done
 }
 
-tap_plan 22
+tap_plan 25
 
 if ! veth_pair "$NS_A" "$NS_B"; then
 	not_ok "veth pair"
@@ -106,7 +106,7 @@ for mode in recvfrom epoll uring; do
 	settle delivered "$COUNT"
 	check_eq "$mode: every datagram arrived intact from 10.9.0.1:20000; SO_INCOMING_CPU reads 1" \
 		"$(cat "$tmp/$mode")" \
-		"received=$COUNT intact=$COUNT from=$COUNT incoming_cpu=1 per_socket=$COUNT"
+		"received=$COUNT intact=$COUNT from=$COUNT incoming_cpu=1 per_socket=$COUNT drops=0"
 	check_eq "$mode: each validated at XDP, suspended, resumed by worker 1, delivered by the lean path" \
 		"$(deltas rx suspended resumed delivered not_lean no_socket queue_failed)" \
 		"rx=$COUNT suspended=$COUNT resumed=$COUNT delivered=$COUNT not_lean=0 no_socket=0 queue_failed=0"
@@ -123,6 +123,7 @@ wait "$server_pid"
 settle delivered "$COUNT"
 out=$(cat "$tmp/reuse")
 per=${out##*per_socket=}
+per=${per%% *}
 check_eq "SO_REUSEPORT: the group received every datagram" "${out%% incoming_cpu*}" \
 	"received=$COUNT intact=$COUNT from=$COUNT"
 check "SO_REUSEPORT: both sockets of the group received some ($per)" \
@@ -141,8 +142,9 @@ wait "$server_pid"
 settle delivered "$COUNT"
 check_eq "socket filter: the server received the even half" "$(cut -d' ' -f1-2 "$tmp/filter")" \
 	"received=$((COUNT / 2)) intact=$((COUNT / 2))"
-check_eq "socket filter: all queued by the lean path, the odd half dropped by the filter (Udp InErrors)" \
-	"$(deltas delivered) $(( $(snmp InErrors) - errs ))" "delivered=$COUNT $((COUNT / 2))"
+check_eq "socket filter: all queued by the lean path, the odd half dropped by the filter (Udp InErrors, the socket's drops)" \
+	"$(deltas delivered) $(( $(snmp InErrors) - errs )) $(sed 's/.*drops=//' "$tmp/filter")" \
+	"delivered=$COUNT $((COUNT / 2)) $((COUNT / 2))"
 
 # A full receive buffer drops, and counts in RcvbufErrors, as in the stack.
 snap
@@ -154,8 +156,9 @@ touch "$tmp/sent-full"
 wait "$server_pid"
 settle delivered "$COUNT"
 got=$(sed 's/^received=\([0-9]*\).*/\1/' "$tmp/full")
-check_eq "full receive buffer: what the socket did not take counts in Udp RcvbufErrors" \
-	"$(deltas delivered) $(( $(snmp RcvbufErrors) - errs ))" "delivered=$COUNT $((COUNT - got))"
+check_eq "full receive buffer: what the socket did not take counts in Udp RcvbufErrors and the socket's drops" \
+	"$(deltas delivered) $(( $(snmp RcvbufErrors) - errs )) $(sed 's/.*drops=//' "$tmp/full")" \
+	"delivered=$COUNT $((COUNT - got)) $((COUNT - got))"
 check "full receive buffer: the socket took some and dropped some ($got of $COUNT)" \
 	test "$got" -gt 0 -a "$got" -lt "$COUNT"
 
@@ -192,6 +195,39 @@ check_eq "fragments: every datagram reassembled by the stack and received intact
 	"$(cut -d' ' -f1-2 "$tmp/frag")" "received=$COUNT intact=$COUNT"
 check_eq "fragments: refused by bpf_evos_ip_rcv, none delivered by the lean path" \
 	"$(deltas rx not_lean delivered)" "rx=$COUNT not_lean=$COUNT delivered=0"
+
+# Frames the lean path does not take go to the stack unchanged: a bad UDP
+# checksum (the stack drops it and counts it), IP options, a broadcast.
+mac_b=$(ip -n "$NS_B" -br link show b0 | awk '{print $3}')
+raw() { in_ns "$NS_A" taskset -c 0 "$EVOS_BUILD/selftests/rawgen" --dev a0 --src 10.9.0.1 \
+	--port 9000 --count "$COUNT" "$@"; }
+snap
+csum=$(snmp InCsumErrors)
+server "$tmp/badcsum" --rcvbuf 1048576 --bind 10.9.0.2:9000 --count "$COUNT" \
+	--hold-until "$tmp/sent-badcsum" --timeout-ms 500
+raw --dst-mac "$mac_b" --dst 10.9.0.2 --bad-udp-csum
+touch "$tmp/sent-badcsum"
+wait "$server_pid"
+settle not_lean "$COUNT"
+check_eq "bad UDP checksum: refused by bpf_evos_udp_rcv; the stack drops it and counts Udp InCsumErrors" \
+	"$(cut -d' ' -f1 "$tmp/badcsum") $(deltas not_lean delivered) $(( $(snmp InCsumErrors) - csum ))" \
+	"received=0 not_lean=$COUNT delivered=0 $COUNT"
+snap
+server "$tmp/opts" --rcvbuf 1048576 --bind 10.9.0.2:9000 --count "$COUNT"
+raw --dst-mac "$mac_b" --dst 10.9.0.2 --ip-options
+wait "$server_pid"
+settle not_lean "$COUNT"
+check_eq "IP options: refused by bpf_evos_ip_rcv; the stack delivers every datagram intact" \
+	"$(cut -d' ' -f1-2 "$tmp/opts") $(deltas not_lean delivered)" \
+	"received=$COUNT intact=$COUNT not_lean=$COUNT delivered=0"
+snap
+server "$tmp/bcast" --rcvbuf 1048576 --bind 0.0.0.0:9000 --count "$COUNT"
+raw --dst-mac ff:ff:ff:ff:ff:ff --dst 10.9.0.255
+wait "$server_pid"
+settle not_lean "$COUNT"
+check_eq "broadcast: refused by bpf_evos_ip_rcv; the stack delivers every datagram intact" \
+	"$(cut -d' ' -f1-2 "$tmp/bcast") $(deltas not_lean delivered)" \
+	"received=$COUNT intact=$COUNT not_lean=$COUNT delivered=0"
 
 # A port outside app_worker is not the program's: the stack delivers it.
 snap

@@ -17,9 +17,10 @@
  * that a small --rcvbuf overflows.  It stops after N datagrams, or after --timeout-ms
  * (default 5000) without one, and prints
  *
- *   received=R intact=I from=F incoming_cpu=C per_socket=A,B,...
+ *   received=R intact=I from=F incoming_cpu=C per_socket=A,B,... drops=D
  *
- * (F: datagrams from the --connect address, or from anywhere without it).
+ * (F: datagrams from the --connect address, or from anywhere without it;
+ * D: the drops the kernel counted on the sockets, SO_MEMINFO).
  * It prints "ready" on stderr once its sockets are bound.
  */
 #include <arpa/inet.h>
@@ -27,6 +28,7 @@
 #include <getopt.h>
 #include <liburing.h>
 #include <linux/filter.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stddef.h>
@@ -240,6 +242,7 @@ int main(int argc, char **argv)
 	const char *mode = "recvfrom", *dev = NULL, *hold = NULL;
 	int opt, i, one = 1, even = 0, rcvbuf = 0, cpu = -1;
 	socklen_t len = sizeof(cpu);
+	unsigned long drops = 0;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
 		switch (opt) {
@@ -300,6 +303,14 @@ int main(int argc, char **argv)
 	       received, intact, from, cpu);
 	for (i = 0; i < nsocks; i++)
 		printf("%s%lu", i ? "," : "", per_sock[i]);
-	printf("\n");
+	for (i = 0; i < nsocks; i++) {
+		__u32 mem[SK_MEMINFO_VARS];
+
+		len = sizeof(mem);
+		if (getsockopt(fds[i], SOL_SOCKET, SO_MEMINFO, mem, &len))
+			die("udp_server: SO_MEMINFO");
+		drops += mem[SK_MEMINFO_DROPS];
+	}
+	printf(" drops=%lu\n", drops);
 	return 0;
 }
