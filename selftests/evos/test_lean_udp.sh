@@ -83,7 +83,7 @@ settle()
 	done
 }
 
-tap_plan 25
+tap_plan 26
 
 if ! veth_pair "$NS_A" "$NS_B"; then
 	not_ok "veth pair"
@@ -228,6 +228,16 @@ settle not_lean "$COUNT"
 check_eq "broadcast: refused by bpf_evos_ip_rcv; the stack delivers every datagram intact" \
 	"$(cut -d' ' -f1-2 "$tmp/bcast") $(deltas not_lean delivered)" \
 	"received=$COUNT intact=$COUNT not_lean=$COUNT delivered=0"
+snap
+server "$tmp/lo-dst" --rcvbuf 1048576 --bind 0.0.0.0:9000 --count "$COUNT" \
+	--hold-until "$tmp/sent-lo-dst" --timeout-ms 500
+raw --dst-mac "$mac_b" --dst 127.0.0.1
+touch "$tmp/sent-lo-dst"
+wait "$server_pid"
+settle not_lean "$COUNT"
+check_eq "a loopback destination from the wire: refused by bpf_evos_ip_rcv, and by the stack (martian)" \
+	"$(cut -d' ' -f1 "$tmp/lo-dst") $(deltas not_lean delivered)" \
+	"received=0 not_lean=$COUNT delivered=0"
 
 # A port outside app_worker is not the program's: the stack delivers it.
 snap

@@ -8,6 +8,7 @@
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 
 #include "bpf_kfuncs.h"
 #include "evos_coro.h"
@@ -19,6 +20,7 @@ char LICENSE[] SEC("license") = "GPL";
 extern void bpf_throw(__u64 cookie) __ksym;
 
 #define ETH_HLEN	14
+#define IP_SADDR_OFF	(ETH_HLEN + 12)
 #define UDP_DPORT_OFF	(ETH_HLEN + 20 + 2)
 
 struct {
@@ -59,7 +61,7 @@ static int lock_cb(__u32 i, void *data)
 
 /* The lock would be taken in a static function of a callback, and lost. */
 SEC("xdp") __failure
-__msg("bpf_evos_sk_lock: arg#0 (sk id=2) is the callback's caller's; change its state there")
+__msg("bpf_evos_sk_lock: arg#0 (sk id=2) would change state in a callback, whose references do not reach its caller; change it outside the callback")
 int cb_subprog_lock(struct xdp_md *ctx)
 {
 	struct sock *sk;
@@ -88,7 +90,7 @@ static int unlock_cb(__u32 i, void *data)
 }
 
 SEC("xdp") __failure
-__msg("bpf_evos_sk_unlock: arg#0 (sk id=2) is the callback's caller's; change its state there")
+__msg("bpf_evos_sk_unlock: arg#0 (sk id=2) would change state in a callback, whose references do not reach its caller; change it outside the callback")
 int cb_subprog_unlock(struct xdp_md *ctx)
 {
 	struct sock *sk;
@@ -102,6 +104,70 @@ int cb_subprog_unlock(struct xdp_md *ctx)
 	bpf_evos_sk_unlock(sk);
 	bpf_evos_sk_release(sk);
 	return XDP_PASS;
+}
+
+/*
+ * A reference acquired in a static function of a callback escapes the
+ * callback's leak check, and never reaches the caller.
+ */
+static __noinline int grab(struct xdp_md *ctx)
+{
+	struct sock *sk = bpf_evos_sk_lookup(ctx);
+
+	if (!sk)
+		return 0;
+	bpf_evos_sk_lock(sk);
+	return 1;
+}
+
+static int grab_cb(__u32 i, void *data)
+{
+	struct xdp_md *ctx = *(struct xdp_md **)data;
+
+	grab(ctx);
+	return 1;
+}
+
+SEC("xdp") __failure
+__msg("bpf_evos_sk_lookup: returns a udp_sock in a callback, whose references do not reach its caller; call it outside the callback")
+int cb_subprog_acquire(struct xdp_md *ctx)
+{
+	struct xdp_md *box = ctx;
+
+	VALIDATE(ctx);
+	bpf_loop(1, grab_cb, &box, 0);
+	return XDP_PASS;
+}
+
+/* --- the verdict after delivery decides: no pruning past it ---------- */
+
+SEC("xdp") __failure
+__msg("At program exit: ctx (xdp_stage) is in state Delivered (set at insn 16); the program must return XDP_DROP (1)")
+int verdict_not_pruned(struct xdp_md *ctx)
+{
+	__u32 q = ctx->rx_queue_index;
+	struct sock *sk;
+	int err, ret;
+
+	VALIDATE(ctx);
+	sk = bpf_evos_sk_lookup(ctx);
+	if (!sk)
+		return XDP_PASS;
+	bpf_evos_sk_lock(sk);
+	err = bpf_evos_queue_to_socket(ctx, sk);
+	bpf_evos_sk_unlock(sk);
+	bpf_evos_sk_release(sk);
+	if (err)
+		return XDP_PASS;
+	/* XDP_DROP on the path explored first, XDP_PASS on the other */
+	asm volatile("%[ret] = 2;"
+		     "if %[q] != 0 goto 1f;"
+		     "%[ret] = 1;"
+		     "%[ret] += 0; %[ret] += 0; %[ret] += 0; %[ret] += 0;"
+		     "%[ret] += 0; %[ret] += 0; %[ret] += 0; %[ret] += 0;"
+		     "1:"
+		     : [ret] "=&r"(ret) : [q] "r"(q));
+	return ret;
 }
 
 /* --- a global function may throw, or tail-call ----------------------- */
@@ -163,6 +229,47 @@ int global_gets_ctx(struct xdp_md *ctx)
 	if (takes_ctx(ctx))
 		return XDP_PASS;
 	VALIDATE(ctx);
+	return XDP_PASS;
+}
+
+/* Even an unlocked socket: it would leak, should the function throw. */
+SEC("xdp") __failure
+__msg("call of global function may_throw, which may throw, with udp_sock id=2 held (acquired at insn 7): release it first, or call a static function")
+int global_call_with_sock(struct xdp_md *ctx)
+{
+	struct sock *sk;
+
+	VALIDATE(ctx);
+	sk = bpf_evos_sk_lookup(ctx);
+	if (!sk)
+		return XDP_PASS;
+	may_throw(ctx->rx_queue_index == 7);
+	bpf_evos_sk_release(sk);
+	return XDP_PASS;
+}
+
+/* A global function that gets a dynptr may write the packet through it. */
+__noinline int poke(const struct bpf_dynptr *d)
+{
+	__be32 lo = bpf_htonl(0x7f000001);
+
+	return bpf_dynptr_write(d, IP_SADDR_OFF, &lo, sizeof(lo), 0);
+}
+
+SEC("xdp") __failure
+__msg("bpf_evos_sk_lookup: arg#0 (ctx) is in state Raw; requires PostL4 (set at insn 14)")
+int global_dynptr_write(struct xdp_md *ctx)
+{
+	struct bpf_dynptr d;
+	struct sock *sk;
+
+	if (bpf_dynptr_from_xdp(ctx, 0, &d))
+		return XDP_PASS;
+	VALIDATE(ctx);
+	poke(&d);
+	sk = bpf_evos_sk_lookup(ctx);
+	if (sk)
+		bpf_evos_sk_release(sk);
 	return XDP_PASS;
 }
 
@@ -283,6 +390,29 @@ int dynptr_after_delivery(struct xdp_md *ctx)
 		return XDP_PASS;
 	bpf_dynptr_write(&d, 0, &v, sizeof(v), 0);
 	return XDP_DROP;
+}
+
+/* A writable slice taken while Raw writes the packet after validation. */
+SEC("xdp") __failure
+__msg("bpf_evos_sk_lookup: arg#0 (ctx) is in state Raw; requires PostL4 (set at insn 22)")
+int slice_write_after_validate(struct xdp_md *ctx)
+{
+	struct bpf_dynptr d;
+	struct sock *sk;
+	__u8 buf[4];
+	__be32 *saddr;
+
+	if (bpf_dynptr_from_xdp(ctx, 0, &d))
+		return XDP_PASS;
+	saddr = bpf_dynptr_slice_rdwr(&d, IP_SADDR_OFF, buf, sizeof(buf));
+	if (!saddr)
+		return XDP_PASS;
+	VALIDATE(ctx);
+	*saddr = bpf_htonl(0x7f000001);
+	sk = bpf_evos_sk_lookup(ctx);
+	if (sk)
+		bpf_evos_sk_release(sk);
+	return XDP_PASS;
 }
 
 /* --- a socket looked up for headers that were rewritten ------------- */
