@@ -216,7 +216,7 @@ void __bpf_ts_rt_check(const struct bpf_ts_table *tab, const char *kfunc,
 			continue;
 		atomic_long_inc(&bpf_ts_rt_mismatches);
 		pr_err_ratelimited("bpf typestate: run-time mismatch: %s: arg#%u (%s) is in none of the states its rule requires\n",
-				    kfunc, a->arg, a->cls->name);
+				   kfunc, a->arg, a->cls->name);
 	}
 }
 EXPORT_SYMBOL_GPL(__bpf_ts_rt_check);
