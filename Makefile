@@ -123,7 +123,7 @@ $(VMLINUX_H): $(EVOS_KOBJ)/vmlinux $(BPFTOOL)
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror \
-	-I$(BUILD) -I$(LIBBPF_INC) -I$(BPF_INC)
+	-I$(BUILD) -I$(LIBBPF_INC) -I$(BPF_INC) -I$(EVOS_KSRC)/tools/sched_ext/include
 
 bpf: $(BPF_OBJS)
 
@@ -157,9 +157,10 @@ $(EVOSCTL_PROGS)/%.bpf.o: tools/evos/evosctl/progs/%.bpf.c $(VMLINUX_H) $(LIBBPF
 	$(Q)$(CLANG) $(BPF_CFLAGS) -Itools/evos/evosctl -c $< -o $@
 
 $(EVOSCTL): $(EVOSCTL_SRCS) $(wildcard tools/evos/evosctl/*.h) $(LIBBPF_A) \
-		$(EVOSCTL_PROGS)/worker_iter.skel.h $(wildcard $(KERNEL_RELEASE_FILE))
+		$(EVOSCTL_PROGS)/worker_iter.skel.h $(BUILD)/bpf/scx_evos.skel.h \
+		$(BPF_INC)/scx_evos.h $(wildcard $(KERNEL_RELEASE_FILE))
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(USER_CFLAGS) -I$(EVOSCTL_PROGS) \
+	$(Q)$(CC) $(USER_CFLAGS) -I$(EVOSCTL_PROGS) -I$(BUILD)/bpf -I$(BPF_INC) \
 		-DEVOS_KERNEL_RELEASE='"$(or $(shell cat $(KERNEL_RELEASE_FILE) 2>/dev/null),unknown)"' \
 		-o $@ $(EVOSCTL_SRCS) $(JSON_WRITER) $(USER_LIBS)
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Programs of test_ts_tail_call: a program with ctx type-state rules, and
- * programs that tail-call from the main program, from a function and from
- * an extension.
+ * Programs of ts_tail_call: "rules" delivers datagrams itself through the
+ * lean UDP kfuncs and returns XDP_DROP; the others reach it by tail calls
+ * whose caller then returns XDP_PASS: from a function, through a chain
+ * (a function tail-calls "hop", whose main body tail-calls "rules"), and
+ * from an extension.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -14,26 +16,39 @@ char LICENSE[] SEC("license") = "GPL";
 #define PROG_ARRAY(name)					\
 	struct {						\
 		__uint(type, BPF_MAP_TYPE_PROG_ARRAY);		\
-		__uint(max_entries, 2);				\
+		__uint(max_entries, 1);				\
 		__type(key, __u32);				\
 		__type(value, __u32);				\
 	} name SEC(".maps")
 
 PROG_ARRAY(jmp_func);
-PROG_ARRAY(jmp_main);
-PROG_ARRAY(jmp_late);
+PROG_ARRAY(jmp_outer);
+PROG_ARRAY(jmp_inner);
 PROG_ARRAY(jmp_ext);
 
-/* Its ctx has type-state rules: it may end with the packet delivered. */
+__u64 delivered, passed;
+
 SEC("xdp")
 int rules(struct xdp_md *ctx)
 {
-	return bpf_evos_ip_rcv(ctx) ? XDP_PASS : XDP_DROP;
-}
+	struct sock *sk;
+	int err;
 
-SEC("xdp")
-int plain(struct xdp_md *ctx)
-{
+	if (bpf_evos_ip_rcv(ctx) || bpf_evos_udp_rcv(ctx))
+		goto pass;
+	sk = bpf_evos_sk_lookup(ctx);
+	if (!sk)
+		goto pass;
+	bpf_evos_sk_lock(sk);
+	err = bpf_evos_queue_to_socket(ctx, sk);
+	bpf_evos_sk_unlock(sk);
+	bpf_evos_sk_release(sk);
+	if (err)
+		goto pass;
+	__sync_fetch_and_add(&delivered, 1);
+	return XDP_DROP;
+pass:
+	__sync_fetch_and_add(&passed, 1);
 	return XDP_PASS;
 }
 
@@ -43,45 +58,48 @@ static __noinline int tail_func(struct xdp_md *ctx)
 	return 0;
 }
 
+/* Whatever the called program returned, XDP_PASS. */
 SEC("xdp")
-int func_caller(struct xdp_md *ctx)
+int func_top(struct xdp_md *ctx)
 {
-	return tail_func(ctx) ? XDP_DROP : XDP_PASS;
-}
-
-SEC("xdp")
-int main_caller(struct xdp_md *ctx)
-{
-	bpf_tail_call(ctx, &jmp_main, 0);
+	tail_func(ctx);
 	return XDP_PASS;
 }
 
-static __noinline int tail_late(struct xdp_md *ctx)
+static __noinline int tail_outer(struct xdp_md *ctx)
 {
-	bpf_tail_call(ctx, &jmp_late, 0);
+	bpf_tail_call(ctx, &jmp_outer, 0);
 	return 0;
 }
 
-/* Loaded after jmp_late got a member with rules. */
-SEC("?xdp")
-int late_func_caller(struct xdp_md *ctx)
+SEC("xdp")
+int chain_top(struct xdp_md *ctx)
 {
-	return tail_late(ctx) ? XDP_DROP : XDP_PASS;
+	tail_outer(ctx);
+	return XDP_PASS;
 }
 
-/* It may change the packet, as the tail call that replaces it may. */
+SEC("xdp")
+int hop(struct xdp_md *ctx)
+{
+	bpf_tail_call(ctx, &jmp_inner, 0);
+	return XDP_PASS;
+}
+
+/* It may change the packet, as the extension's tail call may. */
 __noinline int ext_point(struct xdp_md *ctx)
 {
 	return bpf_xdp_adjust_head(ctx, 0);
 }
 
 SEC("xdp")
-int ext_target(struct xdp_md *ctx)
+int ext_top(struct xdp_md *ctx)
 {
-	return ext_point(ctx) ? XDP_DROP : XDP_PASS;
+	ext_point(ctx);
+	return XDP_PASS;
 }
 
-/* Replaces ext_point(): the called program returns to ext_target(). */
+/* Replaces ext_point(): the called program returns to ext_top(). */
 SEC("?freplace/ext_point")
 int ext_tail(struct xdp_md *ctx)
 {

@@ -487,3 +487,19 @@ int await_after_delivery(struct xdp_md *ctx)
 	bpf_coro_await(ctx, drop_handle, 0);
 	return XDP_DROP;
 }
+
+/* --- a devmap program runs once per copy of a broadcast ------------- */
+
+SEC("xdp/devmap") __failure
+__msg("calling kernel function bpf_evos_ip_rcv is not allowed")
+int ip_rcv_in_devmap(struct xdp_md *ctx)
+{
+	return bpf_evos_ip_rcv(ctx) ? XDP_PASS : XDP_DROP;
+}
+
+/* A cpumap program sees each redirected packet once. */
+SEC("xdp/cpumap") __success
+int ip_rcv_in_cpumap(struct xdp_md *ctx)
+{
+	return bpf_evos_ip_rcv(ctx) ? XDP_PASS : XDP_DROP;
+}

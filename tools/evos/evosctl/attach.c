@@ -167,8 +167,8 @@ int detach_all_links(int *count)
 
 int do_detach(int argc, char **argv)
 {
+	int err, nlinks = 0, nobjs = 0, nsched;
 	char path[4096];
-	int err, nlinks = 0, nobjs = 0;
 
 	if (argc == 2 && !strcmp(argv[0], "xdp")) {
 		if (xdp_link_path(path, sizeof(path), argv[1]))
@@ -188,7 +188,10 @@ int do_detach(int argc, char **argv)
 			if (!path_exists(path))
 				return p_err("nothing is attached or loaded by evosctl; there is nothing to detach");
 		}
+		/* The scheduler first: it lets go of the workers. */
+		nsched = sched_release();
 		err = detach_all_links(&nlinks);
+		nlinks += nsched;
 		if (err)
 			return p_err("cannot detach all links: %s", errno_hint(-err));
 		pin_path(path, sizeof(path), "objs");

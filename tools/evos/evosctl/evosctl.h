@@ -61,9 +61,15 @@ int do_detach(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_status(int argc, char **argv);
 int do_workers(int argc, char **argv);
+int do_sched(int argc, char **argv);
 int do_xsk(int argc, char **argv);
 
 int detach_all_links(int *count);
+/*
+ * sched.c: if scx_evos is attached, put its workers and applications back
+ * under EEVDF and remove it.  Returns whether it was attached.
+ */
+bool sched_release(void);
 /*
  * workers.c: the pool's workers and their counters, as a table, or in JSON
  * a "workers" element for the stats array (@in_stats) or an object; with

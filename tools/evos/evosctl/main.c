@@ -110,6 +110,8 @@ static int do_help(int argc, char **argv)
 		"                           unload all objects, or detach one link\n"
 		"  workers start|set|stop|status\n"
 		"                           the EvOS worker pool (see 'workers help')\n"
+		"  sched attach|detach|status\n"
+		"                           the scx_evos scheduler (see 'sched help')\n"
 		"  xsk consume DEV --queues N [--echo]\n"
 		"                           read the AF_XDP sockets of DEV's queues\n"
 		"  stats [--watch [SECONDS]]\n"
@@ -160,6 +162,7 @@ static const struct cmd top_cmds[] = {
 	{ "attach",	do_attach },
 	{ "detach",	do_detach },
 	{ "workers",	do_workers },
+	{ "sched",	do_sched },
 	{ "xsk",	do_xsk },
 	{ "stats",	do_stats },
 	{ "status",	do_status },
