@@ -54,10 +54,12 @@ wait_resumed()
 	done
 	return 1
 }
-# busy 0|1: the workers keep calling run, or not.
+# busy 0|1: the workers keep calling run, or not; a few datagrams wake
+# them, so that they see it.
 busy()
 {
 	"$EVOS_BPFTOOL" map update pinned "$PIN/objs/workers/maps/ctl" key 0 0 0 0 value "$1" 0 0 0
+	send 32 >/dev/null
 }
 # sched_ctl N: the scheduler's test switch (1 exit, 2 error, 3 stall).
 sched_ctl() { "$EVOS_BPFTOOL" map update pinned "$PIN/sched/ctl" key 0 0 0 0 value "$1" 0 0 0; }
@@ -132,8 +134,8 @@ g0=$(sfield grows)
 check "busy workers spread to two active worker CPUs" wait_field nr_active 2 20
 check_eq "the scheduler decided it (grows went up)" \
 	"$([ "$(sfield grows)" -gt "$g0" ] && echo grew)" grew
-busy 0
 s0=$(sfield shrinks)
+busy 0
 check "idle workers join back onto one CPU" wait_field nr_active 1 20
 check_eq "the scheduler decided it (shrinks went up)" \
 	"$([ "$(sfield shrinks)" -gt "$s0" ] && echo shrank)" shrank

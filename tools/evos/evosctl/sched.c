@@ -237,6 +237,8 @@ static int pin_state(struct scx_evos *skel)
 		{ skel->maps.worker_stats, "worker_stats" },
 		{ skel->maps.apps, "apps" },
 		{ skel->maps.ctl, "ctl" },
+		/* a timer lives while its map has users */
+		{ skel->maps.tick_timers, "timer" },
 	};
 	char path[4096];
 	size_t i;
@@ -370,9 +372,10 @@ out:
 }
 
 /*
- * Read the start of entry 0 of the pinned map @name into @val (@size
- * bytes; a data section's map may be longer: it also holds the static
- * variables that the skeleton does not show).  0 or -errno.
+ * Read entry 0 of the pinned map @name into @val, of @size bytes.  A data
+ * section's map may be longer (it also holds static variables that the
+ * skeleton does not show) or shorter (the skeleton's struct ends with
+ * padding).  0 or -errno.
  */
 static int read_pinned(const char *name, void *val, size_t size)
 {
@@ -386,17 +389,16 @@ static int read_pinned(const char *name, void *val, size_t size)
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return -errno;
-	err = bpf_map_get_info_by_fd(fd, &info, &len);
-	if (!err && info.value_size < size)
-		err = -EINVAL;
+	err = bpf_map_get_info_by_fd(fd, &info, &len) ? -errno : 0;
 	if (!err) {
 		buf = calloc(1, info.value_size);
 		err = buf ? 0 : -ENOMEM;
 	}
 	if (!err)
 		err = bpf_map_lookup_elem(fd, &key, buf) ? -errno : 0;
+	memset(val, 0, size);
 	if (!err)
-		memcpy(val, buf, size);
+		memcpy(val, buf, info.value_size < size ? info.value_size : size);
 	free(buf);
 	close(fd);
 	return err;
@@ -516,6 +518,7 @@ static int sched_status(int argc, char **argv)
 			jsonw_uint_field(json_wtr, "pool_cpus", params.pool_cpus);
 			jsonw_uint_field(json_wtr, "nr_active", data.nr_active);
 			jsonw_uint_field(json_wtr, "util_pct", bss.last_util_pct);
+			jsonw_uint_field(json_wtr, "ticks", bss.ticks);
 			jsonw_uint_field(json_wtr, "decisions", bss.decisions);
 			jsonw_uint_field(json_wtr, "grows", bss.grows);
 			jsonw_uint_field(json_wtr, "shrinks", bss.shrinks);

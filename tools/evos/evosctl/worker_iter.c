@@ -25,8 +25,12 @@ int evos_worker_records(struct evos_worker_record *recs, int max)
 		return -errno;
 	err = worker_iter__load(skel);
 	if (err) {
-		/* No such iterator target: not an EvOS kernel with workers. */
-		err = -ENOENT;
+		/*
+		 * No such iterator target: not an EvOS kernel with workers;
+		 * or no permission to load it.
+		 */
+		if (err != -EPERM && err != -EACCES)
+			err = -ENOENT;
 		goto out;
 	}
 	link = bpf_program__attach_iter(skel->progs.dump_workers, NULL);
