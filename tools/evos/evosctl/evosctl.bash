@@ -20,7 +20,7 @@ _evosctl()
 		return
 	fi
 	if [ -z "$cmd" ]; then
-		COMPREPLY=($(compgen -W "load unload attach detach workers xsk stats status version help $opts" -- "$cur"))
+		COMPREPLY=($(compgen -W "load unload attach detach workers sched xsk stats status version help $opts" -- "$cur"))
 		return
 	fi
 	case "$cmd" in
@@ -36,6 +36,12 @@ _evosctl()
 	workers)
 		[ "$prev" = workers ] &&
 			COMPREPLY=($(compgen -W "start set stop status help" -- "$cur"))
+		;;
+	sched)
+		case "$prev" in
+		sched) COMPREPLY=($(compgen -W "attach detach status help" -- "$cur")) ;;
+		attach | --app | [0-9]*) COMPREPLY=($(compgen -W "--slice-us --max-share --app" -- "$cur")) ;;
+		esac
 		;;
 	xsk)
 		case "$prev" in

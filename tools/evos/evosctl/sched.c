@@ -298,7 +298,7 @@ static int sched_attach(int argc, char **argv)
 	err = parse_attach(argc, argv, &o);
 	if (err)
 		return err;
-	if (check_bpffs() || check_sched_ext())
+	if (check_sched_ext() || check_bpffs())
 		return 1;
 	n = read_workers(w, &cpus);
 	if (n == -ENOENT)

@@ -7,7 +7,7 @@
 
 . "$(dirname "$0")/../../../selftests/evos/lib.sh"
 
-tap_plan 19
+tap_plan 23
 
 check "evosctl help lists the commands" bash -c "set -o pipefail; '$EVOSCTL' help | grep 'attach xdp DEV PROG' >/dev/null"
 check "evosctl --help lists the commands" bash -c "set -o pipefail; '$EVOSCTL' --help | grep 'attach xdp DEV PROG' >/dev/null"
@@ -44,6 +44,19 @@ check_fails "workers set --cpus with a bad list shows a good one" \
 	"--cpus wants a CPU list such as 0-1,3" "$EVOSCTL" workers set --cpus 3-1
 check "evosctl workers help lists start, set and stop" \
 	bash -c "set -o pipefail; '$EVOSCTL' workers help | grep 'workers set \\[--count N\\]' >/dev/null"
+check_fails "sched attach --slice-us 0 says what a slice is" \
+	"--slice-us wants a slice from 5 to 100000 microseconds" "$EVOSCTL" sched attach --slice-us 0
+check_fails "sched attach --app with a bad ID says what it wants" \
+	"--app wants process or thread IDs, not 'x'" "$EVOSCTL" sched attach --app 1 x
+check "evosctl sched help lists attach, detach and status" \
+	bash -c "set -o pipefail; '$EVOSCTL' sched help | grep -c 'sched attach\\|sched detach\\|sched status' | grep -qx 3"
+if [ -e /sys/kernel/sched_ext ]; then
+	skip "sched attach on a kernel without sched_ext" "the host kernel has sched_ext"
+else
+	check_fails "sched attach on a kernel without sched_ext says to boot the EvOS kernel" \
+		"this kernel has no sched_ext (CONFIG_SCHED_CLASS_EXT); boot the EvOS kernel" \
+		"$EVOSCTL" sched attach
+fi
 # The host runs a kernel without EvOS (when it does not, this cannot be
 # tested here).
 if grep -q bpf_coro_await /proc/kallsyms 2>/dev/null; then
