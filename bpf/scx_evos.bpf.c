@@ -11,8 +11,10 @@
  * the first nr_active in CPU order are the active worker CPUs: a worker
  * that wakes is queued on one of them.  Every decision period the
  * scheduler compares the time the workers ran on the active CPUs with
- * the time there was: above grow_pct it adds a CPU (spread), below
- * shrink_pct it gives the last one back (join).
+ * the time there was, and looks at the deepest worker queue it saw (the
+ * data path's coroutines waiting for a worker): above grow_pct, or deeper
+ * than depth_grow, it adds a CPU (spread); below shrink_pct with no queue
+ * deeper than depth_shrink, it gives the last one back (join).
  *
  * When.  Workers run with slices of slice_ns, applications with slices
  * of app_slice_ns.  Each CPU has a worker queue and all CPUs share one
@@ -32,6 +34,7 @@
  */
 #include <scx/common.bpf.h>
 
+#include "evos_worker.h"
 #include "scx_evos.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -52,12 +55,16 @@ const volatile u64 tick_ns = 500 * 1000;
 const volatile u32 decide_ticks = 20;
 const volatile u32 grow_pct = 70;
 const volatile u32 shrink_pct = 25;
+const volatile u32 depth_grow = 32;
+const volatile u32 depth_shrink = 4;
 
 /* State and counters, read by "evosctl sched status". */
 u32 nr_active = 1;
 u64 decisions, grows, shrinks, preempt_kicks, worker_dispatches, app_dispatches;
-u64 budget_denials, budget_kicks;
+u64 budget_denials, budget_kicks, steals;
 u32 last_util_pct;
+/* Deepest worker queue seen at an enqueue since the last decision. */
+s32 depth_max, last_depth_max;
 u64 ticks;
 
 struct scx_evos_exit exit_info;
@@ -178,18 +185,25 @@ static bool cpu_active(s32 cpu)
 	return __builtin_popcountll(below) < nr_active;
 }
 
+/* Workers queued on @cpu, and the one running there. */
+static s32 worker_load(s32 cpu)
+{
+	struct cpu_ctx *c = cpu_ctx(cpu);
+
+	return scx_bpf_dsq_nr_queued(cpu) + (c && c->worker_since ? 1 : 0);
+}
+
 /*
- * The active CPU that @p may run on with the fewest workers queued,
- * @prev if it is one of them and has none; else the CPU @p is on.
+ * The active CPU that @p may run on with the fewest workers, @prev if it
+ * is one of them and has none; else the CPU @p is on.
  */
 static s32 worker_cpu(struct task_struct *p, s32 prev)
 {
-	s32 best = -1, cpu;
-	s32 queued, best_queued = 0x7fffffff;
+	s32 best = -1, cpu, load, best_load = 0x7fffffff;
 	u32 i, n = nr_active;
 
 	if (cpu_active(prev) && bpf_cpumask_test_cpu(prev, p->cpus_ptr) &&
-	    !scx_bpf_dsq_nr_queued(prev))
+	    !worker_load(prev))
 		return prev;
 	bpf_for(i, 0, MAX_CPUS) {
 		if (i >= n)
@@ -197,10 +211,10 @@ static s32 worker_cpu(struct task_struct *p, s32 prev)
 		cpu = pool_nth_cpu(i);
 		if (cpu < 0 || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
 			continue;
-		queued = scx_bpf_dsq_nr_queued(cpu);
-		if (queued < best_queued) {
+		load = worker_load(cpu);
+		if (load < best_load) {
 			best = cpu;
-			best_queued = queued;
+			best_load = load;
 		}
 	}
 	return best >= 0 ? best : scx_bpf_task_cpu(p);
@@ -223,6 +237,34 @@ s32 BPF_STRUCT_OPS(evos_select_cpu, struct task_struct *p, s32 prev_cpu,
 	return cpu;
 }
 
+/* The record of worker @p, made on first use. */
+static struct scx_evos_worker_stat *worker_stat(struct task_struct *p)
+{
+	struct scx_evos_worker_stat *st, zero = { .cpu = -1 };
+	s32 pid = p->pid;
+
+	st = bpf_map_lookup_elem(&worker_stats, &pid);
+	if (st)
+		return st;
+	bpf_map_update_elem(&worker_stats, &pid, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&worker_stats, &pid);
+}
+
+/*
+ * The data path's signal: how much waits for worker @p, kept as the
+ * deepest since the last decision and as the worker's latest.
+ */
+static void sample_depth(struct task_struct *p)
+{
+	struct scx_evos_worker_stat *st = worker_stat(p);
+	s32 depth = bpf_evos_task_worker_depth(p);
+
+	if (depth > depth_max)
+		depth_max = depth;
+	if (st)
+		st->depth = depth;
+}
+
 void BPF_STRUCT_OPS(evos_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
@@ -232,9 +274,9 @@ void BPF_STRUCT_OPS(evos_enqueue, struct task_struct *p, u64 enq_flags)
 		scx_bpf_dispatch(p, APP_DSQ, app_slice_ns, enq_flags);
 		return;
 	}
-	cpu = scx_bpf_task_cpu(p);
-	if (!cpu_active(cpu) || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
-		cpu = worker_cpu(p, cpu);
+	sample_depth(p);
+	/* A busy worker comes back here, not through select_cpu. */
+	cpu = worker_cpu(p, scx_bpf_task_cpu(p));
 	if (cpu < 0 || cpu >= MAX_CPUS)
 		cpu = scx_bpf_task_cpu(p);
 	tctx->queued_at = bpf_ktime_get_ns();
@@ -251,17 +293,35 @@ static void period_roll(struct cpu_ctx *c, u64 now)
 	}
 }
 
+/* Worker time on @c in the current period, the running worker's included. */
+static u64 worker_used(struct cpu_ctx *c, u64 now)
+{
+	u64 since = c->worker_since;
+
+	return c->worker_ns + (since && since < now ? now - since : 0);
+}
+
+static bool is_worker(struct task_struct *p)
+{
+	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
+
+	return tctx && tctx->worker;
+}
+
 void BPF_STRUCT_OPS(evos_dispatch, s32 cpu, struct task_struct *prev)
 {
 	struct cpu_ctx *c = cpu_ctx(cpu);
 	bool stall = ctl_req() == 3, over;
+	u64 now = bpf_ktime_get_ns();
+	u32 i;
+	s32 o;
 
 	if (!c || cpu < 0 || cpu >= MAX_CPUS)
 		return;
 	if (stall)		/* the watchdog must step in */
 		goto apps;
-	period_roll(c, bpf_ktime_get_ns());
-	over = c->worker_ns >= budget_ns;
+	period_roll(c, now);
+	over = worker_used(c, now) >= budget_ns;
 	if (over && scx_bpf_dsq_nr_queued(APP_DSQ)) {
 		if (scx_bpf_dsq_nr_queued(cpu))
 			__sync_fetch_and_add(&budget_denials, 1);
@@ -271,13 +331,37 @@ void BPF_STRUCT_OPS(evos_dispatch, s32 cpu, struct task_struct *prev)
 		__sync_fetch_and_add(&worker_dispatches, 1);
 		return;
 	}
+	/* A worker whose slice ended goes on while it has budget. */
+	if (prev && !over && (prev->scx.flags & SCX_TASK_QUEUED) &&
+	    is_worker(prev)) {
+		prev->scx.slice = slice_ns;
+		return;
+	}
 apps:
 	if (scx_bpf_consume(APP_DSQ)) {
 		__sync_fetch_and_add(&app_dispatches, 1);
 		return;
 	}
-	if (!stall && scx_bpf_consume(cpu))
+	if (stall)
+		return;
+	if (scx_bpf_consume(cpu)) {
 		__sync_fetch_and_add(&worker_dispatches, 1);
+		return;
+	}
+	/*
+	 * Idle here: run a worker queued on another CPU, which an EEVDF
+	 * thread may keep busy.
+	 */
+	bpf_for(i, 0, MAX_CPUS) {
+		if (i >= nr_active)
+			break;
+		o = pool_nth_cpu(i);
+		if (o >= 0 && o != cpu && scx_bpf_consume(o)) {
+			__sync_fetch_and_add(&worker_dispatches, 1);
+			__sync_fetch_and_add(&steals, 1);
+			return;
+		}
+	}
 }
 
 void BPF_STRUCT_OPS(evos_running, struct task_struct *p)
@@ -299,8 +383,8 @@ void BPF_STRUCT_OPS(evos_running, struct task_struct *p)
 void BPF_STRUCT_OPS(evos_stopping, struct task_struct *p, bool runnable)
 {
 	struct task_ctx *tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
-	struct scx_evos_worker_stat *st, zero = {};
-	s32 pid = p->pid, cpu = scx_bpf_task_cpu(p);
+	s32 cpu = scx_bpf_task_cpu(p);
+	struct scx_evos_worker_stat *st;
 	struct cpu_ctx *c;
 	u64 ran;
 
@@ -312,14 +396,11 @@ void BPF_STRUCT_OPS(evos_stopping, struct task_struct *p, bool runnable)
 	ran = bpf_ktime_get_ns() - c->worker_since;
 	c->worker_since = 0;
 	c->worker_ns += ran;
-	c->window_ns += ran;
-	st = bpf_map_lookup_elem(&worker_stats, &pid);
-	if (!st) {
-		bpf_map_update_elem(&worker_stats, &pid, &zero, BPF_NOEXIST);
-		st = bpf_map_lookup_elem(&worker_stats, &pid);
-		if (!st)
-			return;
-	}
+	__sync_fetch_and_add(&c->window_ns, ran);
+	sample_depth(p);
+	st = worker_stat(p);
+	if (!st)
+		return;
 	st->runs++;
 	st->run_ns += ran;
 	st->cpu = cpu;
@@ -338,6 +419,14 @@ s32 BPF_STRUCT_OPS(evos_init_task, struct task_struct *p,
 	return 0;
 }
 
+void BPF_STRUCT_OPS(evos_exit_task, struct task_struct *p,
+		    struct scx_exit_task_args *args)
+{
+	s32 pid = p->pid;
+
+	bpf_map_delete_elem(&worker_stats, &pid);
+}
+
 /*
  * The pid of the oldest worker queued on @cpu if it waited longer than
  * preempt_ns, else 0.
@@ -351,7 +440,7 @@ static s32 worker_waiting_long(s32 cpu, u64 now)
 	bpf_rcu_read_lock();
 	bpf_for_each(scx_dsq, p, cpu, 0) {
 		tctx = bpf_task_storage_get(&task_ctxs, p, 0, 0);
-		if (tctx && now - tctx->queued_at > preempt_ns)
+		if (tctx && tctx->queued_at + preempt_ns < now)
 			pid = p->pid;
 		break;
 	}
@@ -359,13 +448,21 @@ static s32 worker_waiting_long(s32 cpu, u64 now)
 	return pid;
 }
 
+static long deepest_cb(void *map, s32 *pid, struct scx_evos_worker_stat *st,
+		       s32 *deepest)
+{
+	if (st->depth > *deepest)
+		*deepest = st->depth;
+	return 0;
+}
+
 /* Spread or join by the workers' use of the active CPUs since last time. */
 static void decide(void)
 {
 	u32 i, n = nr_active, pool = __builtin_popcountll(pool_cpus);
-	u64 ran = 0, window = tick_ns * decide_ticks;
+	u64 ran = 0, ran_cpu, window = tick_ns * decide_ticks;
 	struct cpu_ctx *c;
-	s32 cpu;
+	s32 cpu, deepest;
 
 	bpf_for(i, 0, MAX_CPUS) {
 		cpu = pool_nth_cpu(i);
@@ -374,16 +471,22 @@ static void decide(void)
 		c = cpu_ctx(cpu);
 		if (!c)
 			continue;
+		/* take what stopping() added, without losing what it adds now */
+		ran_cpu = __sync_lock_test_and_set(&c->window_ns, 0);
 		if (i < n)
-			ran += c->window_ns;
-		c->window_ns = 0;
+			ran += ran_cpu;
 	}
 	last_util_pct = n && window ? ran * 100 / (window * n) : 0;
+	/* A worker asleep on a full queue is not queued again: its latest */
+	deepest = __sync_lock_test_and_set(&depth_max, 0);
+	bpf_for_each_map_elem(&worker_stats, deepest_cb, &deepest, 0);
+	last_depth_max = deepest;
 	decisions++;
-	if (last_util_pct > grow_pct && n < pool) {
+	if ((last_util_pct > grow_pct || last_depth_max > depth_grow) && n < pool) {
 		nr_active = n + 1;
 		grows++;
-	} else if (last_util_pct < shrink_pct && n > 1) {
+	} else if (last_util_pct < shrink_pct && last_depth_max <= depth_shrink &&
+		   n > 1) {
 		nr_active = n - 1;
 		shrinks++;
 	}
@@ -397,6 +500,8 @@ static int tick(void *map, int *key, struct bpf_timer *timer)
 	u32 req = ctl_req(), i;
 	s32 cpu, pid;
 
+	if (exit_info.kind)	/* the scheduler is gone: so is its timer */
+		return 0;
 	if (req == 1)
 		scx_bpf_exit(0, "exit requested through the ctl map");
 	else if (req == 2)
@@ -408,14 +513,13 @@ static int tick(void *map, int *key, struct bpf_timer *timer)
 		if (!c)
 			break;
 		/* A worker past its budget while applications wait. */
-		if (c->worker_since &&
-		    c->worker_ns + (now - c->worker_since) >= budget_ns &&
+		if (c->worker_since && worker_used(c, now) >= budget_ns &&
 		    scx_bpf_dsq_nr_queued(APP_DSQ)) {
 			budget_kicks++;
 			scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
 			continue;
 		}
-		if (i >= nr_active || c->worker_since || c->worker_ns >= budget_ns)
+		if (c->worker_since || c->worker_ns >= budget_ns)
 			continue;
 		pid = worker_waiting_long(cpu, now);
 		if (!pid)
@@ -469,6 +573,7 @@ struct sched_ext_ops evos_ops = {
 	.running	= (void *)evos_running,
 	.stopping	= (void *)evos_stopping,
 	.init_task	= (void *)evos_init_task,
+	.exit_task	= (void *)evos_exit_task,
 	.init		= (void *)evos_init,
 	.exit		= (void *)evos_exit,
 	.flags		= SCX_OPS_SWITCH_PARTIAL,

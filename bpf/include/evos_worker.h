@@ -34,6 +34,12 @@ extern __u32 bpf_evos_worker_id(struct evos_worker *w) __ksym;
 /* Number of workers in the pool; 0 when none is registered. */
 extern __u32 bpf_evos_nr_workers(void) __ksym;
 
+/*
+ * For schedulers: coroutines queued on the worker that @p runs, or
+ * -ENOENT if @p is not a worker of the registered pool.
+ */
+extern __s32 bpf_evos_task_worker_depth(struct task_struct *p) __ksym;
+
 /**
  * evos_worker_resume_batch() - pop and resume up to @max coroutines
  * @w: the worker, as passed to run

@@ -663,6 +663,35 @@ __bpf_kfunc u32 bpf_evos_nr_workers(void)
 	return nr;
 }
 
+/**
+ * bpf_evos_task_worker_depth() - the load of the worker that a task is
+ * @p: a task
+ *
+ * For schedulers, such as scx_evos: how many coroutines are queued on the
+ * worker of the registered pool that @p runs, so that it can be placed by
+ * its load.  A hint: it may change at once.
+ *
+ * Return: the number of coroutines queued on @p's worker, or -ENOENT if
+ * @p is not a worker of the registered pool.
+ */
+__bpf_kfunc s32 bpf_evos_task_worker_depth(struct task_struct *p)
+{
+	struct evos_pool *pool;
+	s32 depth = -ENOENT;
+	u32 i;
+
+	rcu_read_lock();
+	pool = rcu_dereference(evos_pool);
+	for (i = 0; pool && i < pool->nr; i++) {
+		if (pool->workers[i]->task == p) {
+			depth = atomic_read(&pool->workers[i]->depth);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return depth;
+}
+
 __bpf_kfunc_end_defs();
 
 /* For the data path: XDP, and SYSCALL programs for tools and tests. */
@@ -682,6 +711,11 @@ BTF_ID_FLAGS(func, bpf_evos_nr_workers)
 BTF_ID_FLAGS(func, bpf_coro_resume, KF_RELEASE)
 BTF_ID_FLAGS(func, bpf_coro_release, KF_RELEASE)
 BTF_KFUNCS_END(evos_worker_kfunc_ids)
+
+/* For schedulers (sched_ext_ops, any struct_ops): the workers' loads. */
+BTF_KFUNCS_START(evos_sched_kfunc_ids)
+BTF_ID_FLAGS(func, bpf_evos_task_worker_depth, KF_TRUSTED_ARGS)
+BTF_KFUNCS_END(evos_sched_kfunc_ids)
 
 BTF_ID_LIST_SINGLE(evos_worker_ops_ids, struct, evos_worker_ops)
 
@@ -704,6 +738,11 @@ static const struct btf_kfunc_id_set evos_worker_kfunc_set = {
 	.owner = THIS_MODULE,
 	.set = &evos_worker_kfunc_ids,
 	.filter = evos_worker_kfunc_filter,
+};
+
+static const struct btf_kfunc_id_set evos_sched_kfunc_set = {
+	.owner = THIS_MODULE,
+	.set = &evos_sched_kfunc_ids,
 };
 
 /* --- counters: the evos_worker iterator ----------------------------------- */
@@ -904,6 +943,8 @@ static int __init evos_worker_init_module(void)
 					       &evos_producer_kfunc_set);
 	ret = ret ?: register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS,
 					       &evos_worker_kfunc_set);
+	ret = ret ?: register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS,
+					       &evos_sched_kfunc_set);
 	return ret ?: register_bpf_struct_ops(&bpf_evos_worker_ops,
 					      evos_worker_ops);
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Workers of test_scx_evos: they resume what is pushed to them, and while
- * ctl[0] is set they also keep calling run (return 1), so that they use
- * all the CPU the scheduler gives them.
+ * Workers of test_scx_evos: they resume what is pushed to them.  With
+ * ctl[0] 1 they also keep calling run (return 1), so that they use all
+ * the CPU the scheduler gives them; with 2 they resume nothing, so that
+ * their queues grow.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -22,10 +23,13 @@ struct {
 SEC("struct_ops/run")
 int BPF_PROG(run, struct evos_worker *w)
 {
-	__u32 key = 0, *busy = bpf_map_lookup_elem(&ctl, &key);
-	int n = evos_worker_resume_batch(w, 64);
+	__u32 key = 0, *mode = bpf_map_lookup_elem(&ctl, &key);
+	int n;
 
-	return busy && *busy ? 1 : n;
+	if (mode && *mode == 2)
+		return 0;
+	n = evos_worker_resume_batch(w, 64);
+	return mode && *mode == 1 ? 1 : n;
 }
 
 SEC(".struct_ops.link")

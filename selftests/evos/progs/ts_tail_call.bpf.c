@@ -9,22 +9,16 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
+#include "evos_coro.h"
 #include "evos_lean_udp.h"
+#include "coro_slots.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define PROG_ARRAY(name)					\
-	struct {						\
-		__uint(type, BPF_MAP_TYPE_PROG_ARRAY);		\
-		__uint(max_entries, 1);				\
-		__type(key, __u32);				\
-		__type(value, __u32);				\
-	} name SEC(".maps")
-
-PROG_ARRAY(jmp_func);
-PROG_ARRAY(jmp_outer);
-PROG_ARRAY(jmp_inner);
-PROG_ARRAY(jmp_ext);
+TAIL_CALL_SLOT(jmp_func);
+TAIL_CALL_SLOT(jmp_outer);
+TAIL_CALL_SLOT(jmp_inner);
+TAIL_CALL_SLOT(jmp_ext);
 
 __u64 delivered, passed;
 

@@ -189,7 +189,7 @@ int do_detach(int argc, char **argv)
 				return p_err("nothing is attached or loaded by evosctl; there is nothing to detach");
 		}
 		/* The scheduler first: it lets go of the workers. */
-		nsched = sched_release();
+		nsched = sched_release(true) > 0;
 		err = detach_all_links(&nlinks);
 		nlinks += nsched;
 		if (err)

@@ -67,9 +67,11 @@ int do_xsk(int argc, char **argv);
 int detach_all_links(int *count);
 /*
  * sched.c: if scx_evos is attached, put its workers and applications back
- * under EEVDF and remove it.  Returns whether it was attached.
+ * under EEVDF and remove it.  Returns 0 if it was not attached, 1 if it
+ * was, or a negative errno if the workers could not be read (then it
+ * stays attached, unless @force).
  */
-bool sched_release(void);
+int sched_release(bool force);
 /*
  * workers.c: the pool's workers and their counters, as a table, or in JSON
  * a "workers" element for the stats array (@in_stats) or an object; with

@@ -168,6 +168,14 @@ static int set_policy(pid_t pid, int policy)
 	return sched_setscheduler(pid, policy, &param) ? -errno : 0;
 }
 
+/* Whether @pid is SCHED_EXT: what attach made it, and detach may undo. */
+static bool is_ext(pid_t pid)
+{
+	int policy = sched_getscheduler(pid);
+
+	return policy >= 0 && (policy & ~SCHED_RESET_ON_FORK) == SCHED_EXT;
+}
+
 static int set_cpus(pid_t pid, __u64 cpus)
 {
 	cpu_set_t set;
@@ -181,21 +189,30 @@ static int set_cpus(pid_t pid, __u64 cpus)
 }
 
 /*
- * Put workers and applications back under EEVDF, each worker on its own
- * CPU as the pool placed it.  Threads that are gone are skipped.
+ * Put workers back on their own CPUs, as the pool placed them, and the
+ * workers and applications that are still SCHED_EXT back under EEVDF (a
+ * thread that changed policy since, or an ID used again, is left alone).
+ * Threads that are gone are skipped; other failures are reported.
  */
 static void release_tasks(const struct evos_worker_record *w, int nr,
 			  const pid_t *apps, int nr_apps)
 {
-	int i;
+	int i, err;
 
 	for (i = 0; i < nr; i++) {
-		set_policy(w[i].pid, SCHED_OTHER);
-		if (w[i].cpu >= 0)
-			set_cpus(w[i].pid, 1ULL << w[i].cpu);
+		err = w[i].cpu >= 0 ? set_cpus(w[i].pid, 1ULL << w[i].cpu) : 0;
+		if (!err && is_ext(w[i].pid))
+			err = set_policy(w[i].pid, SCHED_OTHER);
+		if (err && err != -ESRCH)
+			p_err("cannot put worker %u (pid %d) back on its CPU under EEVDF: %s",
+			      w[i].id, w[i].pid, errno_hint(-err));
 	}
-	for (i = 0; i < nr_apps; i++)
-		set_policy(apps[i], SCHED_OTHER);
+	for (i = 0; i < nr_apps; i++) {
+		err = is_ext(apps[i]) ? set_policy(apps[i], SCHED_OTHER) : 0;
+		if (err && err != -ESRCH)
+			p_err("cannot put thread %d back under EEVDF: %s", apps[i],
+			      errno_hint(-err));
+	}
 }
 
 /* Make the workers and @apps SCHED_EXT; on failure undo and report. */
@@ -210,8 +227,9 @@ static int adopt_tasks(const struct evos_worker_record *w, int nr, __u64 cpus,
 			p_err("cannot hand worker %u (pid %d) to the scheduler: %s",
 			      w[i].id, w[i].pid, errno_hint(-err));
 	}
+	/* Their children go back to EEVDF: only the threads named are ours. */
 	for (i = 0; i < nr_apps && !err; i++) {
-		err = set_policy(apps[i], SCHED_EXT);
+		err = set_policy(apps[i], SCHED_EXT | SCHED_RESET_ON_FORK);
 		if (err)
 			p_err("cannot hand thread %d to the scheduler: %s", apps[i],
 			      err == -ESRCH ? "no such process or thread; give the IDs of running threads" :
@@ -230,7 +248,10 @@ static int sched_pin_path(char *buf, size_t size, const char *name)
 /* Pin the state that "status" and "detach" read. */
 static int pin_state(struct scx_evos *skel)
 {
-	struct { struct bpf_map *map; const char *name; } pins[] = {
+	struct pin {
+		struct bpf_map *map;
+		const char *name;
+	} pins[] = {
 		{ skel->maps.rodata, "params" },
 		{ skel->maps.data, "data" },
 		{ skel->maps.bss, "bss" },
@@ -290,6 +311,7 @@ static int sched_attach(int argc, char **argv)
 	static struct evos_worker_record w[MAX_WORKERS];
 	struct bpf_link *link = NULL;
 	struct scx_evos *skel;
+	bool pinned = false;
 	char path[4096];
 	struct sched_opts o;
 	__u64 cpus;
@@ -324,11 +346,15 @@ static int sched_attach(int argc, char **argv)
 		      errno_hint(-err));
 		goto out;
 	}
-	for (i = 0; i < o.nr_apps; i++) {
+	for (i = 0; i < o.nr_apps && !err; i++) {
 		__u32 key = i;
 
-		bpf_map__update_elem(skel->maps.apps, &key, sizeof(key),
-				     &o.apps[i], sizeof(o.apps[i]), 0);
+		err = bpf_map__update_elem(skel->maps.apps, &key, sizeof(key),
+					   &o.apps[i], sizeof(o.apps[i]), 0);
+	}
+	if (err) {
+		p_err("cannot record the application threads: %s", errno_hint(-err));
+		goto out;
 	}
 	link = bpf_map__attach_struct_ops(skel->maps.evos_ops);
 	if (!link) {
@@ -342,9 +368,18 @@ static int sched_attach(int argc, char **argv)
 	pin_path(path, sizeof(path), "links");
 	mkdir(path, 0700);
 	pin_path(path, sizeof(path), "links/sched");
-	err = bpf_link__pin(link, path) ?: pin_state(skel);
+	err = bpf_link__pin(link, path);
 	if (err) {
-		p_err("cannot pin the scheduler under %s: %s", pin_root, strerror(-err));
+		/* another attach got there first: its pins are not ours */
+		p_err("cannot pin the scheduler under %s: %s", pin_root,
+		      err == -EEXIST ? "scx_evos is already attached" : errno_hint(-err));
+		goto out;
+	}
+	pinned = true;
+	err = pin_state(skel);
+	if (err) {
+		p_err("cannot pin the scheduler's maps under %s: %s", pin_root,
+		      errno_hint(-err));
 		goto out;
 	}
 	err = adopt_tasks(w, n, cpus, o.apps, o.nr_apps);
@@ -362,7 +397,7 @@ static int sched_attach(int argc, char **argv)
 		       n, (unsigned long long)cpus, o.nr_apps);
 	}
 out:
-	if (err)
+	if (err && pinned)
 		unpin_all();
 	if (link && !err)
 		bpf_link__disconnect(link);
@@ -423,7 +458,7 @@ static int read_apps(pid_t *apps)
 	return n;
 }
 
-bool sched_release(void)
+int sched_release(bool force)
 {
 	static struct evos_worker_record w[MAX_WORKERS];
 	pid_t apps[MAX_APPS];
@@ -433,21 +468,29 @@ bool sched_release(void)
 
 	pin_path(path, sizeof(path), "links/sched");
 	if (!path_exists(path))
-		return false;
+		return 0;
 	n = read_workers(w, &cpus);
+	if (n < 0 && !force)
+		return n;
 	nr_apps = read_apps(apps);
 	release_tasks(w, n > 0 ? n : 0, apps, nr_apps);
 	unpin_all();
-	return true;
+	return 1;
 }
 
 static int sched_detach(int argc, char **argv)
 {
+	int ret;
+
 	(void)argv;
 	if (argc)
 		return p_usage("usage: evosctl sched detach");
-	if (!sched_release())
+	ret = sched_release(false);
+	if (!ret)
 		return p_err("scx_evos is not attached; nothing to detach");
+	if (ret < 0)
+		return p_err("cannot read the workers to put them back: %s; scx_evos stays attached",
+			     errno_hint(-ret));
 	if (json_output) {
 		jsonw_start_object(json_wtr);
 		jsonw_string_field(json_wtr, "sched", "detached");
@@ -518,6 +561,7 @@ static int sched_status(int argc, char **argv)
 			jsonw_uint_field(json_wtr, "pool_cpus", params.pool_cpus);
 			jsonw_uint_field(json_wtr, "nr_active", data.nr_active);
 			jsonw_uint_field(json_wtr, "util_pct", bss.last_util_pct);
+			jsonw_int_field(json_wtr, "depth_max", bss.last_depth_max);
 			jsonw_uint_field(json_wtr, "ticks", bss.ticks);
 			jsonw_uint_field(json_wtr, "decisions", bss.decisions);
 			jsonw_uint_field(json_wtr, "grows", bss.grows);
@@ -527,6 +571,7 @@ static int sched_status(int argc, char **argv)
 			jsonw_uint_field(json_wtr, "app_dispatches", bss.app_dispatches);
 			jsonw_uint_field(json_wtr, "budget_denials", bss.budget_denials);
 			jsonw_uint_field(json_wtr, "budget_kicks", bss.budget_kicks);
+			jsonw_uint_field(json_wtr, "steals", bss.steals);
 			jsonw_int_field(json_wtr, "exit_kind", bss.exit_info.kind);
 			jsonw_string_field(json_wtr, "exit_reason", bss.exit_info.reason);
 			jsonw_string_field(json_wtr, "exit_msg", bss.exit_info.msg);
@@ -566,12 +611,14 @@ static int sched_status(int argc, char **argv)
 	       (unsigned long long)params.slice_ns / 1000,
 	       (unsigned long long)params.budget_ns / 1000,
 	       (unsigned long long)params.period_ns / 1000);
-	printf("active worker CPUs: %u of the pool's 0x%llx (use %u%%); decisions %llu, grows %llu, shrinks %llu\n",
+	printf("active worker CPUs: %u of the pool's 0x%llx (use %u%%, deepest queue %d); decisions %llu, grows %llu, shrinks %llu\n",
 	       data.nr_active, (unsigned long long)params.pool_cpus, bss.last_util_pct,
+	       bss.last_depth_max,
 	       (unsigned long long)bss.decisions, (unsigned long long)bss.grows,
 	       (unsigned long long)bss.shrinks);
-	printf("dispatches: workers %llu, applications %llu; kicks: for waiting workers %llu, for budgets %llu; budget denials %llu\n",
+	printf("dispatches: workers %llu (from other CPUs' queues %llu), applications %llu; kicks: for waiting workers %llu, for budgets %llu; budget denials %llu\n",
 	       (unsigned long long)bss.worker_dispatches,
+	       (unsigned long long)bss.steals,
 	       (unsigned long long)bss.app_dispatches,
 	       (unsigned long long)bss.preempt_kicks,
 	       (unsigned long long)bss.budget_kicks,

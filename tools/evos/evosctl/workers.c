@@ -224,6 +224,17 @@ static int load_state(char *file, size_t size, struct workers_opts *o)
 	return ok ? 0 : -1;
 }
 
+/* 0, or a report: scx_evos holds the workers' policy and CPUs. */
+static int check_no_sched(void)
+{
+	char path[4096];
+
+	pin_path(path, sizeof(path), "links/sched");
+	if (!path_exists(path))
+		return 0;
+	return p_err("scx_evos schedules the workers; run 'evosctl sched detach' first, and attach it again after");
+}
+
 static void report(const char *what, const struct workers_opts *o)
 {
 	if (json_output) {
@@ -257,7 +268,7 @@ static int do_start(int argc, char **argv)
 		return err;
 	if (optind != argc)
 		return p_usage("%s", usage);
-	if (require_evos_kernel("evosctl workers") || check_bpffs())
+	if (require_evos_kernel("evosctl workers") || check_bpffs() || check_no_sched())
 		return 1;
 	pin_path(link_path, sizeof(link_path), "links/workers");
 	if (path_exists(link_path))
@@ -305,6 +316,8 @@ static int do_set(int argc, char **argv)
 		return err;
 	if (optind != argc + 1 || (o.count < 0 && o.cpus < 0))
 		return p_usage("%s", usage);
+	if (check_no_sched())
+		return 1;
 	pin_path(link_path, sizeof(link_path), "links/workers");
 	link = bpf_link__open(link_path);
 	if (!link)
@@ -344,6 +357,8 @@ static int do_stop(int argc, char **argv)
 	(void)argv;
 	if (argc)
 		return p_usage("usage: evosctl workers stop");
+	if (check_no_sched())
+		return 1;
 	pin_path(path, sizeof(path), "links/workers");
 	if (!path_exists(path))
 		return p_err("the workers are not started; nothing to stop");
