@@ -477,7 +477,10 @@ static void decide(void)
 			ran += ran_cpu;
 	}
 	last_util_pct = n && window ? ran * 100 / (window * n) : 0;
-	/* A worker asleep on a full queue is not queued again: its latest */
+	/*
+	 * Also each worker's latest depth: one asleep on a full queue is not
+	 * queued again, so it shows in no enqueue.
+	 */
 	deepest = __sync_lock_test_and_set(&depth_max, 0);
 	bpf_for_each_map_elem(&worker_stats, deepest_cb, &deepest, 0);
 	last_depth_max = deepest;
